@@ -1,0 +1,34 @@
+package io.recaption;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.recaption.cli.CdiCommandFactory;
+import io.recaption.cli.RecaptionCommand;
+import jakarta.inject.Inject;
+import picocli.CommandLine;
+
+/**
+ * The one entry point: {@code java -jar quarkus-run.jar <command>}. Every command but {@code serve}
+ * runs under the {@code cli} profile, which binds no HTTP port and starts no Kafka consumer.
+ */
+@QuarkusMain
+public class Main implements QuarkusApplication {
+
+    static final String SERVE = "serve";
+
+    @Inject
+    CdiCommandFactory factory;
+
+    public static void main(String... args) {
+        if (args.length == 0 || !SERVE.equals(args[0])) {
+            System.setProperty("quarkus.profile", "cli");
+        }
+        Quarkus.run(Main.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        return new CommandLine(new RecaptionCommand(), factory).execute(args);
+    }
+}

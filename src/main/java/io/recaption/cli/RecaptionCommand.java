@@ -1,0 +1,21 @@
+package io.recaption.cli;
+
+import picocli.CommandLine.Command;
+
+/** The command tree; each sub-command is one class in this package. */
+@Command(
+        name = "recaption",
+        mixinStandardHelpOptions = true,
+        version = "recaption 0.1.0",
+        description = "Edit real photographs by editing their captions (null-text inversion + Prompt-to-Prompt).",
+        subcommands = {})
+public class RecaptionCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

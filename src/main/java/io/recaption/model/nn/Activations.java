@@ -1,0 +1,35 @@
+package io.recaption.model.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/** Element-wise activations of the SD components, as functions of one array. */
+public final class Activations {
+
+    private Activations() {}
+
+    /** SiLU / swish: x·σ(x) ({@code torch.nn.functional.silu}). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(ai.djl.nn.Activation.sigmoid(x));
+    }
+
+    /** CLIP's {@code quick_gelu}: x·σ(1.702·x). */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(ai.djl.nn.Activation.sigmoid(x.mul(1.702f)));
+    }
+
+    /** The exact (erf) GELU of {@code torch.nn.functional.gelu}. */
+    public static NDArray gelu(NDArray x) {
+        return ai.djl.nn.Activation.gelu(x);
+    }
+
+    /** An activation named in a config ({@code hidden_act}, {@code act_fn}). */
+    public static java.util.function.UnaryOperator<NDArray> byName(String source, String name) {
+        return switch (name) {
+            case "silu", "swish" -> Activations::silu;
+            case "quick_gelu" -> Activations::quickGelu;
+            case "gelu" -> Activations::gelu;
+            default -> throw new io.recaption.model.weights.WeightLoadException(
+                    source + ": activation '" + name + "' is not supported");
+        };
+    }
+}
