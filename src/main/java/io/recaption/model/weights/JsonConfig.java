@@ -116,6 +116,25 @@ public final class JsonConfig {
         return has(key) ? stringValue(key) : fallback;
     }
 
+    /**
+     * A string written either as a string or as an object holding it in {@code field}: transformers
+     * saves a tokenizer's special tokens both as {@code "<|endoftext|>"} and as
+     * {@code {"content": "<|endoftext|>", "lstrip": false, ...}}.
+     */
+    public String stringOrField(String key, String field, String fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode node = root.get(key);
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isObject() && node.has(field) && node.get(field).isTextual()) {
+            return node.get(field).textValue();
+        }
+        throw wrongType(key, "a string or an object with a string '" + field + "'");
+    }
+
     public List<String> strings(String key) {
         JsonNode node = required(key);
         if (!node.isArray()) {
