@@ -46,13 +46,14 @@ public final class ClipTokenizer {
     /** Enough for every distinct word of a long-running worker's captions; beyond it words are not cached. */
     private static final int CACHE_LIMIT = 50_000;
 
-    /** A caption's ids and whether they had to be cut. */
+    /**
+     * A caption's ids and whether they had to be cut.
+     *
+     * @param ids exactly {@code maxLength()} ids: BOS, the caption's tokens, EOS, padding
+     * @param length the caption's token count with BOS and EOS, before truncation
+     * @param truncated whether tokens were dropped to fit (EOS is kept last)
+     */
     public record Tokenized(int[] ids, int length, boolean truncated) {
-        /**
-         * @param ids exactly {@code maxLength()} ids: BOS, the caption's tokens, EOS, padding
-         * @param length the caption's token count with BOS and EOS, before truncation
-         * @param truncated whether tokens were dropped to fit (EOS is kept last)
-         */
         public Tokenized {
             Objects.requireNonNull(ids, "ids");
         }

@@ -1,0 +1,30 @@
+package io.recaption.model.clip;
+
+import ai.djl.ndarray.NDArray;
+import io.recaption.model.weights.WeightMap;
+import java.util.ArrayList;
+import java.util.List;
+
+/** transformers' {@code CLIPEncoder}: {@code num_hidden_layers} encoder layers under {@code layers.N}. */
+final class ClipEncoder {
+
+    private final List<ClipEncoderLayer> layers;
+
+    ClipEncoder(WeightMap weights, ClipTextConfig config) {
+        List<ClipEncoderLayer> built = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            built.add(new ClipEncoderLayer(weights.child("layers", i), config));
+        }
+        this.layers = List.copyOf(built);
+    }
+
+    /** [B, S, D] → [B, S, D], each position attending only to itself and earlier ones */
+    NDArray forward(NDArray x) {
+        NDArray mask = ClipAttention.causalMask(x.getManager(), Math.toIntExact(x.getShape().get(1)));
+        NDArray hidden = x;
+        for (ClipEncoderLayer layer : layers) {
+            hidden = layer.forward(hidden, mask);
+        }
+        return hidden;
+    }
+}

@@ -1,0 +1,107 @@
+package io.recaption.model.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.recaption.model.nn.LayerNorm;
+import io.recaption.model.weights.Snapshot;
+import io.recaption.model.weights.WeightMap;
+
+/**
+ * transformers' {@code CLIPTextModel}, the text encoder of Stable Diffusion: token ids →
+ * {@code last_hidden_state}, the per-token states after the final layer norm, which the UNet's
+ * cross-attention reads as its context. Keys {@code embeddings}, {@code encoder.layers.N} and
+ * {@code final_layer_norm}, below {@code text_model.} in most checkpoints (see
+ * {@link #textModel(WeightMap)}). No pooled output and no clip skip.
+ */
+public final class ClipTextModel {
+
+    public static final String COMPONENT = "text_encoder";
+    public static final String WEIGHTS_BASE_NAME = "model";
+    private static final String NESTED = "text_model";
+    private static final String TOKEN_EMBEDDING_KEY = "embeddings.token_embedding.weight";
+
+    private final ClipTextConfig config;
+    private final ClipTextEmbeddings embeddings;
+    private final ClipEncoder encoder;
+    private final LayerNorm finalLayerNorm;
+
+    private ClipTextModel(WeightMap weights, ClipTextConfig config) {
+        this.config = config;
+        this.embeddings = new ClipTextEmbeddings(weights.child("embeddings"), config);
+        this.encoder = new ClipEncoder(weights.child("encoder"), config);
+        this.finalLayerNorm = new LayerNorm(weights.child("final_layer_norm"), config.hiddenSize(),
+                config.layerNormEps());
+    }
+
+    /**
+     * Loads {@code text_encoder/config.json} and {@code model.safetensors} (or its fp16 / sharded
+     * variant) strictly: a missing, unexpected or wrongly shaped tensor fails naming its key. The
+     * weights live in a sub-manager of {@code weightsManager}, closed again when loading fails.
+     */
+    public static ClipTextModel load(Snapshot snapshot, NDManager weightsManager) {
+        ClipTextConfig config = ClipTextConfig.from(snapshot.config(COMPONENT));
+        NDManager manager = weightsManager.newSubManager();
+        try {
+            WeightMap weights = WeightMap.open(snapshot.componentDir(COMPONENT) + " (CLIPTextModel)",
+                    snapshot.weightFiles(COMPONENT, WEIGHTS_BASE_NAME), manager);
+            ClipTextModel model = new ClipTextModel(textModel(weights), config);
+            weights.finish();
+            return model;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The keys' root. Published SD checkpoints (written by transformers before 5.6) nest the
+     * blocks under {@code text_model.}; transformers 5.6 flattened CLIPTextModel and its
+     * {@code save_pretrained} writes them at the top (the reference snapshot is such a file). A checkpoint with neither is
+     * read as the nested layout, so that the error names {@code text_model.*} keys. (The token
+     * embedding key is spelled here only to tell the layouts apart; ClipTextEmbeddings takes it.)
+     */
+    private static WeightMap textModel(WeightMap weights) {
+        boolean flat = !weights.has(NESTED + "." + TOKEN_EMBEDDING_KEY) && weights.has(TOKEN_EMBEDDING_KEY);
+        return flat ? weights : weights.child(NESTED);
+    }
+
+    /**
+     * [B, S] token ids (int32 or int64, S ≤ max_position_embeddings) → [B, S, hidden], in the ids'
+     * manager. The intermediate activations are freed before returning.
+     */
+    public NDArray forward(NDArray inputIds) {
+        Shape shape = inputIds.getShape();
+        if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("token ids must be [batch, 1 ≤ length ≤ " + config.maxPositionEmbeddings()
+                    + "], found " + shape);
+        }
+        DataType type = inputIds.getDataType();
+        if (type != DataType.INT64 && type != DataType.INT32) {
+            throw new IllegalArgumentException("token ids must be int32 or int64, found " + type);
+        }
+        NDManager caller = inputIds.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            inputIds.tempAttach(scope);
+            NDArray ids = inputIds.toType(DataType.INT64, false);
+            long min = ids.min().getLong();
+            long max = ids.max().getLong();
+            if (min < 0 || max >= config.vocabSize()) {
+                throw new IllegalArgumentException("token ids must lie in [0, " + config.vocabSize() + "), found "
+                        + min + " … " + max);
+            }
+            NDArray hidden = finalLayerNorm.forward(encoder.forward(embeddings.forward(ids)));
+            hidden.attach(caller);
+            return hidden;
+        }
+    }
+
+    public int hiddenSize() {
+        return config.hiddenSize();
+    }
+
+    public ClipTextConfig config() {
+        return config;
+    }
+}
