@@ -95,6 +95,7 @@ public record AutoencoderKLConfig(
         int[] blockOut = json.ints("block_out_channels");
         List<String> down = json.strings("down_block_types");
         List<String> up = json.strings("up_block_types");
+        // the fallbacks are AutoencoderKL.__init__'s defaults in diffusers
         AutoencoderKLConfig config = new AutoencoderKLConfig(
                 json.intValue("in_channels", 3),
                 json.intValue("out_channels", 3),
