@@ -1,0 +1,11 @@
+package io.recaption.model.vae;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
+/**
+ * The normalisation and nonlinearity every block of diffusers' VAE shares: {@code norm_num_groups}
+ * groups, eps 1e-6 (the {@code resnet_eps} that {@code Encoder}/{@code Decoder} pass to every
+ * block), and the config's {@code act_fn}.
+ */
+record BlockStyle(int groups, double eps, UnaryOperator<NDArray> activation) {}
