@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.recaption.Fixtures;
 import io.recaption.model.weights.Snapshot;
@@ -79,18 +78,6 @@ class UNet2DConditionModelTest extends TinySdUnetTest {
         assertEquals(List.of(4, 4, 4, 4), java.util.Arrays.stream(config.attentionHeads()).boxed().toList());
         assertEquals(UNet2DConditionConfig.MID_BLOCK, config.midBlockType());
         assertEquals(4 * 32, config.timeEmbedDim());
-    }
-
-    @Test
-    void latentNotDivisibleByTheUpsamplingFactorKeepsItsSize() {
-        // 36 → 18 → 9 → 5 on the way down, so the upsamplers must produce 9 (not 10) from 5, as diffusers'
-        // upsample_size does; 44 → 22 → 11 → 6 likewise
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray sample = scope.randomNormal(new Shape(1, 4, 36, 44));
-            NDArray context = input("unet.encoder_hidden_states", scope).get("0:1");
-            NDArray out = unet.forward(sample, 501, context);
-            assertEquals(new Shape(1, 4, 36, 44), out.getShape());
-        }
     }
 
     @Test
