@@ -58,6 +58,15 @@ public final class JsonConfig {
         return node != null && !node.isNull();
     }
 
+    /**
+     * Whether the key is present with an explicit JSON {@code null}. diffusers tells the two apart for
+     * some keys: an absent {@code mid_block_type} means the default block, {@code null} means none.
+     */
+    public boolean isExplicitNull(String key) {
+        JsonNode node = root.get(key);
+        return node != null && node.isNull();
+    }
+
     private JsonNode required(String key) {
         if (!has(key)) {
             throw new WeightLoadException(source + ": missing required key '" + key + "'");

@@ -1,0 +1,232 @@
+package io.recaption.model.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.recaption.model.nn.Activations;
+import io.recaption.model.nn.Conv2d;
+import io.recaption.model.nn.GroupNorm;
+import io.recaption.model.weights.SafetensorsFile;
+import io.recaption.model.weights.Snapshot;
+import io.recaption.model.weights.WeightMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * diffusers' {@code UNet2DConditionModel}, the noise predictor ε(z_t, t, c) of Stable Diffusion 1.x/2.x
+ * (Rombach et al., "High-Resolution Image Synthesis with Latent Diffusion Models", 2022): {@code conv_in},
+ * the sinusoidal time embedding, a contracting path of down blocks whose states are kept as skips, the mid
+ * block, an expanding path of up blocks that concatenate those skips, then {@code conv_norm_out}, the
+ * activation and {@code conv_out}. The text conditions every {@link Attention} layer with
+ * {@code Attention#isCross()}, each of which calls its {@link AttentionProcessor}.
+ *
+ * <p>Weights live in a sub-manager of the manager given to {@link #load}; {@link #close()} frees them.
+ * None of them requires a gradient, so a backward pass computes input gradients only (the text context's,
+ * for null-text optimization). Each forward works in its own scope below the sample's manager and leaves
+ * only its result there.
+ */
+public final class UNet2DConditionModel implements AutoCloseable {
+
+    /** diffusers' name of a UNet's weight files, {@code diffusion_pytorch_model[.fp16].safetensors}. */
+    public static final String WEIGHTS_BASE_NAME = "diffusion_pytorch_model";
+    public static final String COMPONENT = "unet";
+
+    private final UNet2DConditionConfig config;
+    private final NDManager manager;
+    private final long parameterCount;
+    private final Conv2d convIn;
+    private final Timesteps timeProj;
+    private final TimestepEmbedding timeEmbedding;
+    private final List<UNetDownBlock> downBlocks = new ArrayList<>();
+    private final UNetMidBlock2DCrossAttn midBlock;
+    private final List<UNetUpBlock> upBlocks = new ArrayList<>();
+    private final GroupNorm convNormOut;
+    private final UnaryOperator<NDArray> convAct;
+    private final Conv2d convOut;
+    private final List<Attention> attentionLayers;
+
+    private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config, long parameterCount) {
+        this.config = config;
+        this.manager = weights.manager();
+        this.parameterCount = parameterCount;
+        int[] channels = config.blockOutChannels();
+        int blocks = config.blocks();
+        this.convIn = new Conv2d(weights.child("conv_in"), Conv2d.Spec.of(config.inChannels(), channels[0], UNet2DConditionConfig.CONV_KERNEL));
+        this.timeProj = new Timesteps(channels[0], config.flipSinToCos(), config.freqShift());
+        UnaryOperator<NDArray> act = Activations.byName(config.source(), config.actFn());
+        this.timeEmbedding = new TimestepEmbedding(weights.child("time_embedding"), channels[0], config.timeEmbedDim(), act);
+
+        // UNet2DConditionModel.__init__: each down block goes from the previous block's width to its own
+        int output = channels[0];
+        for (int i = 0; i < blocks; i++) {
+            int input = output;
+            output = channels[i];
+            UNetBlockSpec spec = new UNetBlockSpec(config, config.layersPerBlock()[i], input, output, input,
+                    i < blocks - 1, config.attentionHeads()[i], config.transformerLayersPerBlock()[i],
+                    config.crossAttentionDim()[i], AttentionSite.Place.DOWN);
+            WeightMap block = weights.child("down_blocks", i);
+            downBlocks.add(config.downBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_DOWN_BLOCK)
+                    ? new CrossAttnDownBlock2D(block, spec) : new DownBlock2D(block, spec));
+        }
+
+        int last = blocks - 1;
+        this.midBlock = !config.hasMidBlock() ? null : new UNetMidBlock2DCrossAttn(weights.child("mid_block"),
+                new UNetBlockSpec(config, 1, channels[last], channels[last], channels[last], false,
+                        config.attentionHeads()[last], config.transformerLayersPerBlock()[last],
+                        config.crossAttentionDim()[last], AttentionSite.Place.MID));
+
+        // the up path mirrors it: per-block lists reversed, one resnet more per block for the extra skip
+        output = channels[last];
+        for (int i = 0; i < blocks; i++) {
+            int mirrored = last - i;
+            int previous = output;
+            output = channels[mirrored];
+            int input = channels[Math.max(mirrored - 1, 0)];
+            UNetBlockSpec spec = new UNetBlockSpec(config, config.layersPerBlock()[mirrored] + 1, input, output,
+                    previous, i < blocks - 1, config.attentionHeads()[mirrored],
+                    config.transformerLayersPerBlock()[mirrored], config.crossAttentionDim()[mirrored],
+                    AttentionSite.Place.UP);
+            WeightMap block = weights.child("up_blocks", i);
+            upBlocks.add(config.upBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_UP_BLOCK)
+                    ? new CrossAttnUpBlock2D(block, spec) : new UpBlock2D(block, spec));
+        }
+
+        this.convNormOut = new GroupNorm(weights.child("conv_norm_out"), config.normNumGroups(), channels[0],
+                config.normEps());
+        this.convAct = act;
+        this.convOut = new Conv2d(weights.child("conv_out"), Conv2d.Spec.of(channels[0], config.outChannels(), UNet2DConditionConfig.CONV_KERNEL));
+
+        List<Attention> layers = new ArrayList<>();
+        downBlocks.forEach(b -> layers.addAll(b.attentionLayers()));
+        if (midBlock != null) {
+            layers.addAll(midBlock.attentionLayers());
+        }
+        upBlocks.forEach(b -> layers.addAll(b.attentionLayers()));
+        this.attentionLayers = Collections.unmodifiableList(layers);
+    }
+
+    /** The {@code unet} component of a diffusers snapshot. */
+    public static UNet2DConditionModel load(Snapshot snapshot, NDManager weightsManager) {
+        return load(snapshot, COMPONENT, weightsManager);
+    }
+
+    /**
+     * Loads a component's config and weights strictly: every tensor must be present with the shape the
+     * config implies, and none may be left over. On failure nothing stays in {@code weightsManager}.
+     */
+    public static UNet2DConditionModel load(Snapshot snapshot, String component, NDManager weightsManager) {
+        UNet2DConditionConfig config = UNet2DConditionConfig.from(snapshot.config(component));
+        List<Path> files = snapshot.weightFiles(component, WEIGHTS_BASE_NAME);
+        NDManager manager = weightsManager.newSubManager();
+        try {
+            WeightMap weights = WeightMap.open("UNet2DConditionModel " + snapshot.componentDir(component), files, manager);
+            UNet2DConditionModel model = new UNet2DConditionModel(weights, config, parameterCount(files));
+            weights.finish();
+            return model;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static long parameterCount(List<Path> files) {
+        long count = 0;
+        for (Path file : files) {
+            for (SafetensorsFile.TensorInfo info : SafetensorsFile.open(file).tensors().values()) {
+                count += info.shape().size();
+            }
+        }
+        return count;
+    }
+
+    /**
+     * sample [B, in, H, W], one timestep for the whole batch, encoderHiddenStates [B, N, crossDim]
+     * → the prediction [B, out, H, W] (ε, or v for v-prediction checkpoints), in the sample's manager.
+     */
+    public NDArray forward(NDArray sample, float timestep, NDArray encoderHiddenStates) {
+        Shape shape = sample.getShape();
+        if (shape.dimension() != 4 || shape.get(1) != config.inChannels()) {
+            throw new IllegalArgumentException("sample must be [B, " + config.inChannels() + ", H, W], got " + shape);
+        }
+        Shape contextShape = encoderHiddenStates.getShape();
+        if (contextShape.dimension() != 3 || contextShape.get(0) != shape.get(0)) {
+            throw new IllegalArgumentException("encoderHiddenStates must be [" + shape.get(0) + ", N, d], got "
+                    + contextShape);
+        }
+        try (ActivationScope scope = ActivationScope.below(sample)) {
+            NDArray x = scope.enter(sample);
+            NDArray context = scope.enter(encoderHiddenStates);
+            if (config.centerInputSample()) {
+                x = x.mul(2).sub(1);
+            }
+            NDArray temb = timeEmbedding.forward(timeProj.forward(x.getManager(), timestep, shape.get(0)));
+            x = convIn.forward(x);
+
+            List<NDArray> skips = new ArrayList<>();
+            skips.add(x);
+            for (UNetDownBlock block : downBlocks) {
+                UNetDownBlock.Output out = block.forward(x, temb, context);
+                x = out.hidden();
+                skips.addAll(out.states());
+            }
+            if (midBlock != null) {
+                x = midBlock.forward(x, temb, context);
+            }
+
+            // diffusers passes the skip's size to the upsamplers only when the latent is not divisible by
+            // 2^(number of upsamplers): then a down path rounded an odd size up and ×2 would overshoot it
+            long factor = 1L << (upBlocks.size() - 1);
+            boolean forwardUpsampleSize = shape.get(2) % factor != 0 || shape.get(3) % factor != 0;
+            for (UNetUpBlock block : upBlocks) {
+                List<NDArray> consumed = skips.subList(skips.size() - block.resnetCount(), skips.size());
+                List<NDArray> blockSkips = List.copyOf(consumed);
+                consumed.clear();
+                long[] upsampleSize = null;
+                if (forwardUpsampleSize && !skips.isEmpty()) {
+                    Shape next = skips.get(skips.size() - 1).getShape();
+                    upsampleSize = new long[] {next.get(2), next.get(3)};
+                }
+                x = block.forward(x, blockSkips, temb, context, upsampleSize);
+            }
+            return scope.exit(convOut.forward(convAct.apply(convNormOut.forward(x))));
+        }
+    }
+
+    public UNet2DConditionConfig config() {
+        return config;
+    }
+
+    /** Every attention layer in forward order: down blocks, mid block, up blocks; attn1 before attn2. */
+    public List<Attention> attentionLayers() {
+        return attentionLayers;
+    }
+
+    /** Installs one processor in every attention layer. */
+    public void setAttentionProcessor(AttentionProcessor processor) {
+        attentionLayers.forEach(layer -> layer.setProcessor(processor));
+    }
+
+    /** Puts plain attention ({@link AttentionProcessor#DEFAULT}) back in every layer. */
+    public void resetAttentionProcessors() {
+        setAttentionProcessor(AttentionProcessor.DEFAULT);
+    }
+
+    /** Number of weights (scalars) in the checkpoint. */
+    public long parameterCount() {
+        return parameterCount;
+    }
+
+    /** The manager that owns this model's weights (a sub-manager of the one given to {@link #load}). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Frees the weights. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
