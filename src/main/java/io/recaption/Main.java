@@ -5,6 +5,8 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.recaption.cli.CdiCommandFactory;
 import io.recaption.cli.RecaptionCommand;
+import io.recaption.diffusion.InputRejectedException;
+import io.recaption.model.weights.WeightLoadException;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 
@@ -27,8 +29,25 @@ public class Main implements QuarkusApplication {
         Quarkus.run(Main.class, args);
     }
 
+    /** Refusals of bad input and unloadable models are reported as one clear line, not a stack trace. */
+    private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed)
+            throws Exception {
+        if (e instanceof InputRejectedException rejected) {
+            commandLine.getErr().println("error [" + rejected.code() + "]: " + rejected.getMessage());
+            return 2;
+        }
+        if (e instanceof WeightLoadException || e instanceof java.nio.file.NoSuchFileException
+                || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        throw e;
+    }
+
     @Override
     public int run(String... args) {
-        return new CommandLine(new RecaptionCommand(), factory).execute(args);
+        return new CommandLine(new RecaptionCommand(), factory)
+                .setExecutionExceptionHandler(Main::reportFailure)
+                .execute(args);
     }
 }

@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "recaption 0.1.0",
         description = "Edit real photographs by editing their captions (null-text inversion + Prompt-to-Prompt).",
-        subcommands = {UnetBenchCommand.class})
+        subcommands = {
+            InvertCommand.class,
+            EditCommand.class,
+            RandomSnapshotCommand.class,
+            UnetBenchCommand.class,
+        })
 public class RecaptionCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -2,6 +2,7 @@ package io.recaption.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.Snapshot;
 import java.util.function.BinaryOperator;
 
@@ -242,15 +243,8 @@ public final class DdimScheduler {
      * unaffected: libtorch keeps what the graph needs after the handles are closed.
      */
     private static NDArray scoped(NDArray sample, NDArray modelOutput, BinaryOperator<NDArray> body) {
-        NDManager parent = sample.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            sample.tempAttach(scope);
-            if (modelOutput.getManager() != scope) {
-                modelOutput.tempAttach(scope);
-            }
-            NDArray result = body.apply(sample, modelOutput);
-            result.attach(parent);
-            return result;
+        try (Scope scope = Scope.below(sample)) {
+            return scope.exit(body.apply(scope.enter(sample), scope.enter(modelOutput)));
         }
     }
 }

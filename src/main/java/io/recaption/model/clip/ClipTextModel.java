@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.LayerNorm;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.Snapshot;
 import io.recaption.model.weights.WeightMap;
 
@@ -44,8 +45,8 @@ public final class ClipTextModel {
         ClipTextConfig config = ClipTextConfig.from(snapshot.config(COMPONENT));
         NDManager manager = weightsManager.newSubManager();
         try {
-            WeightMap weights = WeightMap.open(snapshot.componentDir(COMPONENT) + " (CLIPTextModel)",
-                    snapshot.weightFiles(COMPONENT, WEIGHTS_BASE_NAME), manager);
+            WeightMap weights = snapshot.weights(snapshot.componentDir(COMPONENT) + " (CLIPTextModel)", COMPONENT,
+                    WEIGHTS_BASE_NAME, manager);
             ClipTextModel model = new ClipTextModel(textModel(weights), config);
             weights.finish();
             return model;
@@ -81,10 +82,8 @@ public final class ClipTextModel {
         if (type != DataType.INT64 && type != DataType.INT32) {
             throw new IllegalArgumentException("token ids must be int32 or int64, found " + type);
         }
-        NDManager caller = inputIds.getManager();
-        try (NDManager scope = caller.newSubManager()) {
-            inputIds.tempAttach(scope);
-            NDArray ids = inputIds.toType(DataType.INT64, false);
+        try (Scope scope = Scope.below(inputIds)) {
+            NDArray ids = scope.enter(inputIds).toType(DataType.INT64, false);
             long min = ids.min().getLong();
             long max = ids.max().getLong();
             if (min < 0 || max >= config.vocabSize()) {
@@ -92,7 +91,7 @@ public final class ClipTextModel {
                         + min + " … " + max);
             }
             NDArray hidden = finalLayerNorm.forward(encoder.forward(embeddings.forward(ids)));
-            hidden.attach(caller);
+            scope.exit(hidden);
             return hidden;
         }
     }

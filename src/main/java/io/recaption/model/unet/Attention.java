@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Linear;
@@ -58,7 +59,7 @@ public final class Attention {
      * @param height the query map's height at this call (Nq = height × width), for the processor's site
      */
     public NDArray forward(NDArray hidden, NDArray context, int height, int width) {
-        try (ActivationScope scope = ActivationScope.below(hidden)) {
+        try (Scope scope = Scope.below(hidden)) {
             NDArray x = scope.enter(hidden);
             NDArray source = cross ? scope.enter(context) : x;
             NDArray query = splitHeads(toQ.forward(x));

@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.nn.Linear;
 import io.recaption.model.weights.WeightMap;
@@ -20,7 +21,7 @@ public final class FeedForward {
 
     /** [B, N, dim] → [B, N, dim] */
     public NDArray forward(NDArray x) {
-        try (ActivationScope scope = ActivationScope.below(x)) {
+        try (Scope scope = Scope.below(x)) {
             return scope.exit(net2.forward(net0.forward(scope.enter(x))));
         }
     }

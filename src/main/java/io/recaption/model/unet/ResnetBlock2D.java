@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.nn.Conv2d;
 import io.recaption.model.nn.GroupNorm;
@@ -48,7 +49,7 @@ public final class ResnetBlock2D {
 
     /** x [B, in, H, W], temb [B, T] → [B, out, H, W] */
     public NDArray forward(NDArray x, NDArray temb) {
-        try (ActivationScope scope = ActivationScope.below(x)) {
+        try (Scope scope = Scope.below(x)) {
             NDArray input = scope.enter(x);
             NDArray h = conv1.forward(activation.apply(norm1.forward(input)));
             // temb = time_emb_proj(act(temb))[:, :, None, None], added to every pixel of its channel

@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Conv2d;
@@ -49,7 +50,7 @@ public final class Transformer2DModel {
 
     /** hidden [B, C, H, W], context [B, Nk, crossDim] → [B, C, H, W] */
     public NDArray forward(NDArray hidden, NDArray context) {
-        try (ActivationScope scope = ActivationScope.below(hidden)) {
+        try (Scope scope = Scope.below(hidden)) {
             NDArray residual = scope.enter(hidden);
             Shape shape = residual.getShape();
             long batch = shape.get(0);

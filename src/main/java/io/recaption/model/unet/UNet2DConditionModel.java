@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -48,10 +49,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final Conv2d convOut;
     private final List<Attention> attentionLayers;
 
-    private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config, long parameterCount) {
+    private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config) {
         this.config = config;
         this.manager = weights.manager();
-        this.parameterCount = parameterCount;
         int[] channels = config.blockOutChannels();
         int blocks = config.blocks();
         this.convIn = new Conv2d(weights.child("conv_in"), Conv2d.Spec.of(config.inChannels(), channels[0], UNet2DConditionConfig.CONV_KERNEL));
@@ -106,6 +106,8 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
         upBlocks.forEach(b -> layers.addAll(b.attentionLayers()));
         this.attentionLayers = Collections.unmodifiableList(layers);
+        // every tensor has been taken by the blocks above
+        this.parameterCount = weights.parametersTaken();
     }
 
     /** The {@code unet} component of a diffusers snapshot. */
@@ -119,27 +121,17 @@ public final class UNet2DConditionModel implements AutoCloseable {
      */
     public static UNet2DConditionModel load(Snapshot snapshot, String component, NDManager weightsManager) {
         UNet2DConditionConfig config = UNet2DConditionConfig.from(snapshot.config(component));
-        List<Path> files = snapshot.weightFiles(component, WEIGHTS_BASE_NAME);
         NDManager manager = weightsManager.newSubManager();
         try {
-            WeightMap weights = WeightMap.open("UNet2DConditionModel " + snapshot.componentDir(component), files, manager);
-            UNet2DConditionModel model = new UNet2DConditionModel(weights, config, parameterCount(files));
+            WeightMap weights = snapshot.weights("UNet2DConditionModel " + snapshot.componentDir(component), component,
+                    WEIGHTS_BASE_NAME, manager);
+            UNet2DConditionModel model = new UNet2DConditionModel(weights, config);
             weights.finish();
             return model;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-    }
-
-    private static long parameterCount(List<Path> files) {
-        long count = 0;
-        for (Path file : files) {
-            for (SafetensorsFile.TensorInfo info : SafetensorsFile.open(file).tensors().values()) {
-                count += info.shape().size();
-            }
-        }
-        return count;
     }
 
     /**
@@ -156,7 +148,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             throw new IllegalArgumentException("encoderHiddenStates must be [" + shape.get(0) + ", N, d], got "
                     + contextShape);
         }
-        try (ActivationScope scope = ActivationScope.below(sample)) {
+        try (Scope scope = Scope.below(sample)) {
             NDArray x = scope.enter(sample);
             NDArray context = scope.enter(encoderHiddenStates);
             if (config.centerInputSample()) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Activations;
 import io.recaption.model.nn.Conv2d;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.Snapshot;
 import io.recaption.model.weights.WeightMap;
 
@@ -55,8 +56,8 @@ public final class AutoencoderKL {
         AutoencoderKLConfig config = AutoencoderKLConfig.from(snapshot.config("vae"));
         NDManager manager = weightsManager.newSubManager();
         try {
-            WeightMap weights = WeightMap.open("vae of " + snapshot.root(),
-                    snapshot.weightFiles("vae", "diffusion_pytorch_model"), manager);
+            WeightMap weights = snapshot.weights("vae of " + snapshot.root(), "vae", "diffusion_pytorch_model",
+                    manager);
             AutoencoderKL model = new AutoencoderKL(weights, config);
             weights.finish();
             return model;
@@ -69,19 +70,15 @@ public final class AutoencoderKL {
     /** pixels [B, in, H, W] in [-1, 1] → mean and log-variance, each [B, latent, H/f, W/f] */
     public LatentDistribution encode(NDArray pixels) {
         checkInput("pixels", pixels, config.inChannels());
-        NDManager parent = pixels.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            pixels.tempAttach(scope);
-            NDArray moments = encoder.forward(pixels);
+        try (Scope scope = Scope.below(pixels)) {
+            NDArray moments = encoder.forward(scope.enter(pixels));
             if (quantConv != null) {
                 moments = quantConv.forward(moments);
             }
             NDList halves = moments.split(2, 1);
             NDArray mean = halves.get(0);
             NDArray logvar = halves.get(1).clip(LOGVAR_MIN, LOGVAR_MAX);
-            mean.attach(parent);
-            logvar.attach(parent);
-            return new LatentDistribution(mean, logvar);
+            return new LatentDistribution(scope.exit(mean), scope.exit(logvar));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.recaption.model.vae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import io.recaption.model.nn.Scope;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -17,14 +17,8 @@ final class Scopes {
 
     /** {@code body(input)}, computed in a temporary sub-manager; the result is attached to the input's manager. */
     static NDArray within(NDArray input, UnaryOperator<NDArray> body) {
-        NDManager parent = input.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            // ops called on the input now put their results in the scope; the input goes back to its
-            // own manager when the scope closes
-            input.tempAttach(scope);
-            NDArray output = body.apply(input);
-            output.attach(parent);
-            return output;
+        try (Scope scope = Scope.below(input)) {
+            return scope.exit(body.apply(scope.enter(input)));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.recaption.model.weights;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,10 +28,29 @@ public final class Snapshot {
 
     private final Path root;
     private final boolean singleComponent;
+    private final RandomWeights generator;
 
-    private Snapshot(Path root, boolean singleComponent) {
+    private Snapshot(Path root, boolean singleComponent, RandomWeights generator) {
         this.root = root;
         this.singleComponent = singleComponent;
+        this.generator = generator;
+    }
+
+    /**
+     * A snapshot whose configs are read from {@code dir} but whose weights are made by
+     * {@code generator} as the components ask for them (see {@link WeightMap#generating}).
+     */
+    public static Snapshot generating(Path dir, RandomWeights generator) {
+        Snapshot files = open(dir);
+        return new Snapshot(files.root, files.singleComponent, generator);
+    }
+
+    /** The strict weight map of a component: its safetensors files, or generated weights. */
+    public WeightMap weights(String description, String component, String baseName, NDManager manager) {
+        if (generator != null) {
+            return WeightMap.generating(description, manager, generator);
+        }
+        return WeightMap.open(description, weightFiles(component, baseName), manager);
     }
 
     public static Snapshot open(Path dir) {
@@ -43,7 +63,7 @@ public final class Snapshot {
             throw new WeightLoadException(dir + " is not a diffusers snapshot: it has neither model_index.json"
                     + " nor config.json");
         }
-        return new Snapshot(dir, single);
+        return new Snapshot(dir, single, null);
     }
 
     public Path root() {

@@ -29,14 +29,17 @@ public final class WeightMap {
     private static final class Root {
         final String description;
         final NDManager manager;
+        final RandomWeights generator;
         final Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
         final Set<String> taken = new LinkedHashSet<>();
         final List<String> missing = new ArrayList<>();
         final List<String> wrongShape = new ArrayList<>();
+        long parameters;
 
-        Root(String description, NDManager manager) {
+        Root(String description, NDManager manager, RandomWeights generator) {
             this.description = description;
             this.manager = manager;
+            this.generator = generator;
         }
     }
 
@@ -47,7 +50,7 @@ public final class WeightMap {
 
     /** A map over one or more safetensors files (sharded checkpoints); a key in two files is an error. */
     public static WeightMap open(String description, List<Path> files, NDManager manager) {
-        Root root = new Root(description, manager);
+        Root root = new Root(description, manager, null);
         for (Path file : files) {
             SafetensorsFile st = SafetensorsFile.open(file);
             for (String name : st.tensors().keySet()) {
@@ -59,6 +62,15 @@ public final class WeightMap {
             }
         }
         return new WeightMap(root, "");
+    }
+
+    /**
+     * A map that has no file behind it but makes every tensor it is asked for, with the asked shape,
+     * from {@code generator}: loading a model through it writes out the model's exact key set, which
+     * is how random-weight snapshots for benchmarks are made by the same code that loads real ones.
+     */
+    public static WeightMap generating(String description, NDManager manager, RandomWeights generator) {
+        return new WeightMap(new Root(description, manager, generator), "");
     }
 
     /** The map for a child block: keys below {@code prefix + segment + "."}. */
@@ -81,6 +93,7 @@ public final class WeightMap {
 
     /** Whether the checkpoint has this key (below this map's prefix); takes nothing. */
     public boolean has(String name) {
+        // a generated checkpoint has the current key layout only: optional and legacy keys are absent
         return root.fileOf.containsKey(prefix + name);
     }
 
@@ -88,6 +101,13 @@ public final class WeightMap {
     public NDArray take(String name, long... shape) {
         String key = prefix + name;
         Shape expected = new Shape(shape);
+        if (root.generator != null) {
+            if (!root.taken.add(key)) {
+                throw new IllegalStateException("weight '" + key + "' taken twice: a block's key prefix is built twice");
+            }
+            root.parameters += expected.size();
+            return root.generator.make(key, expected, root.manager);
+        }
         SafetensorsFile file = root.fileOf.get(key);
         if (file == null) {
             root.missing.add(key + " " + expected);
@@ -101,7 +121,13 @@ public final class WeightMap {
             root.wrongShape.add(key + ": expected " + expected + ", found " + actual);
             return root.manager.zeros(expected);
         }
+        root.parameters += expected.size();
         return file.load(key, root.manager);
+    }
+
+    /** Elements in all tensors taken so far, across the whole map. */
+    public long parametersTaken() {
+        return root.parameters;
     }
 
     /**

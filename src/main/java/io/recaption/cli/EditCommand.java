@@ -1,0 +1,99 @@
+package io.recaption.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recaption.artifacts.ImageFiles;
+import io.recaption.artifacts.Recaptioner;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.editing.CaptionEdit;
+import io.recaption.editing.EditSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edit}: render an edited caption from an inversion folder. */
+@Command(name = "edit", mixinStandardHelpOptions = true,
+        description = "Render an edited caption from an inversion folder with Prompt-to-Prompt. Same word count as"
+                + " the source caption: word swap; otherwise: refinement (added words). Emphasis with"
+                + " --emphasis word=factor or inline (word:factor).")
+public class EditCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "snapshot folder (default: the one named in the inversion's manifest)")
+    Path model;
+
+    @Option(names = "--inversion", required = true, description = "a folder written by `invert`")
+    Path inversion;
+
+    @Option(names = "--caption", required = true, description = "the edited caption")
+    String caption;
+
+    @Option(names = "--emphasis", description = "WORD=FACTOR: scale a word's attention (repeatable)")
+    List<String> emphasis = new ArrayList<>();
+
+    @Option(names = "--blend", description = "WORD: keep the image outside what WORD attends to (LocalBlend; repeatable)")
+    List<String> blend = new ArrayList<>();
+
+    @Option(names = "--cross-replace", defaultValue = "0.8",
+            description = "fraction of steps with cross-attention replaced (default: ${DEFAULT-VALUE})")
+    double crossReplace;
+
+    @Option(names = "--self-replace", defaultValue = "0.4",
+            description = "fraction of steps with self-attention replaced (default: ${DEFAULT-VALUE})")
+    double selfReplace;
+
+    @Option(names = "--self-replace-max", defaultValue = "0.5",
+            description = "largest layer side, as a fraction of the latent side, whose self-attention is replaced"
+                    + " (default: ${DEFAULT-VALUE}: 32² layers of a 64² latent)")
+    double selfReplaceMax;
+
+    @Option(names = "--guidance", defaultValue = "7.5", description = "guidance scale (default: ${DEFAULT-VALUE})")
+    float guidance;
+
+    @Option(names = "--out", required = true, description = "output PNG")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Float> factors = new LinkedHashMap<>();
+        for (String item : emphasis) {
+            int eq = item.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--emphasis takes WORD=FACTOR, got '" + item + "'");
+            }
+            String word = item.substring(0, eq);
+            factors.put(word, CaptionEdit.parseFactor(word, item.substring(eq + 1)));
+        }
+        EditSettings settings = EditSettings.defaults().withCrossReplaceSteps(crossReplace)
+                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance)
+                .validated();
+        Path modelDir = model != null ? model : modelOf(inversion);
+        try (StableDiffusion sd = StableDiffusion.load(modelDir)) {
+            Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
+            ObjectNode manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),
+                    settings, out, new TerminalProgress(System.out));
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            System.out.println("edited image written to " + out.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private static Path modelOf(Path inversion) throws java.io.IOException {
+        Path manifest = inversion.resolve(io.recaption.artifacts.InversionFiles.MANIFEST);
+        if (!java.nio.file.Files.isRegularFile(manifest)) {
+            throw new io.recaption.diffusion.InputRejectedException("CORRUPT_INVERSION",
+                    "no manifest.json in " + inversion + ": not a complete inversion");
+        }
+        String model = new ObjectMapper().readTree(manifest.toFile()).path("model").asText("");
+        if (model.isEmpty()) {
+            throw new io.recaption.diffusion.InputRejectedException("CORRUPT_INVERSION",
+                    "the manifest of " + inversion + " names no model; pass --model");
+        }
+        return Path.of(model);
+    }
+}

@@ -1,0 +1,108 @@
+package io.recaption.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.recaption.model.clip.ClipTextModel;
+import io.recaption.model.clip.ClipTokenizer;
+import io.recaption.model.unet.UNet2DConditionModel;
+import io.recaption.model.vae.AutoencoderKL;
+import io.recaption.model.weights.Snapshot;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The components of one diffusers Stable Diffusion snapshot, loaded once: tokenizer, text
+ * encoder, UNet, VAE and the DDIM scheduler built from the snapshot's scheduler config. All
+ * weights live in one manager owned by this object.
+ */
+public final class StableDiffusion implements AutoCloseable {
+
+    private final Path folder;
+    private final NDManager weights;
+    private final ClipTokenizer tokenizer;
+    private final ClipTextModel textEncoder;
+    private final UNet2DConditionModel unet;
+    private final AutoencoderKL vae;
+    private final DdimScheduler scheduler;
+
+    private StableDiffusion(Path folder, NDManager weights, Snapshot snapshot) {
+        this.folder = folder;
+        this.weights = weights;
+        this.tokenizer = ClipTokenizer.load(snapshot.componentDir("tokenizer"));
+        this.textEncoder = ClipTextModel.load(snapshot, weights);
+        this.unet = UNet2DConditionModel.load(snapshot, weights);
+        this.vae = AutoencoderKL.load(snapshot, weights);
+        this.scheduler = DdimScheduler.load(snapshot);
+        for (int width : unet.config().crossAttentionDim()) {
+            if (width != textEncoder.hiddenSize()) {
+                throw new io.recaption.model.weights.WeightLoadException(folder + ": the UNet attends to " + width
+                        + "-wide context but the text encoder gives " + textEncoder.hiddenSize());
+            }
+        }
+    }
+
+    /** Loads every component of the snapshot folder; fails with one clear message on the first bad component. */
+    public static StableDiffusion load(Path folder) {
+        NDManager weights = NDManager.newBaseManager();
+        try {
+            return new StableDiffusion(folder, weights, Snapshot.open(folder));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ClipTextModel textEncoder() {
+        return textEncoder;
+    }
+
+    public UNet2DConditionModel unet() {
+        return unet;
+    }
+
+    public AutoencoderKL vae() {
+        return vae;
+    }
+
+    public DdimScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Pixel size of the square images the UNet was trained on: sample size × VAE downscale factor. */
+    public int imageSize() {
+        return unet.config().sampleSize() * vae.downscaleFactor();
+    }
+
+    /** Latent side length for {@link #imageSize()}. */
+    public int latentSize() {
+        return unet.config().sampleSize();
+    }
+
+    /** Text embeddings of token ids: n × maxLength ids → [n, maxLength, d], in {@code manager}. */
+    public NDArray encodeIds(List<int[]> ids, NDManager manager) {
+        int length = ids.get(0).length;
+        long[] flat = new long[ids.size() * length];
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = 0; j < length; j++) {
+                flat[i * length + j] = ids.get(i)[j];
+            }
+        }
+        NDArray input = manager.create(flat, new Shape(ids.size(), length)).toType(DataType.INT64, false);
+        return textEncoder.forward(input);
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,139 @@
+package io.recaption.editing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.Sampler;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.StepHook;
+import io.recaption.model.clip.ClipTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders an edited caption from an inversion (Mokady et al. §4 with Prompt-to-Prompt): sampling
+ * from z_T as a [source, edited] batch with the stored ∅_t for both images' unconditional branch,
+ * the two captions for the conditional one, and the controller derived from the captions.
+ */
+public final class Editor {
+
+    /** The final latents of [source, edited] [2, 4, h, w], and the controller's settings actually used. */
+    public record Result(NDArray latents, CaptionEdit edit, long unetEvaluations) {}
+
+    private final StableDiffusion model;
+
+    public Editor(StableDiffusion model) {
+        this.model = model;
+    }
+
+    /**
+     * zT [1, 4, h, w], nullEmbeddings [steps, L, d], directOffsets [steps, 4, h, w] or null; the result
+     * is attached to {@code zT}'s manager.
+     */
+    public Result edit(NDArray zT, NDArray nullEmbeddings, NDArray directOffsets, CaptionEdit edit,
+            EditSettings settings, ProgressListener progress) {
+        settings.validated();
+        NDManager outer = zT.getManager();
+        ClipTokenizer tokenizer = model.tokenizer();
+        // the source caption was accepted, possibly truncated, when the photo was inverted
+        Caption source = Caption.of(tokenizer, edit.source(), true);
+        Caption edited = Caption.of(tokenizer, edit.edited(), false);
+        int latentHeight = (int) zT.getShape().get(2);
+        int latentWidth = (int) zT.getShape().get(3);
+        try (NDManager controllerScope = outer.newSubManager()) {
+            PromptToPromptController controller = controller(controllerScope, edit, settings, latentHeight,
+                    latentWidth);
+            NDArray cond = model.encodeIds(List.of(source.ids(), edited.ids()), outer);
+            NDArray start = zT.repeat(0, 2);
+            GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
+            NDArray latents;
+            if (controller == null) {
+                latents = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(start, cond,
+                        nullEmbeddings, settings.guidance(), directOffsets, StepHook.NONE), progress);
+            } else {
+                model.unet().setAttentionProcessor(controller);
+                try {
+                    latents = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(start, cond,
+                            nullEmbeddings, settings.guidance(), directOffsets, controller), progress);
+                } finally {
+                    model.unet().resetAttentionProcessors();
+                }
+            }
+            cond.close();
+            start.close();
+            return new Result(latents, edit, denoiser.evaluations());
+        }
+    }
+
+    /** The Prompt-to-Prompt controller for this edit, or null when the captions ask for none. */
+    PromptToPromptController controller(NDManager manager, CaptionEdit edit, EditSettings settings, int latentHeight,
+            int latentWidth) {
+        ClipTokenizer tokenizer = model.tokenizer();
+        int length = tokenizer.maxLength();
+        WordIndex sourceWords = new WordIndex(tokenizer, edit.source());
+        WordIndex editedWords = new WordIndex(tokenizer, edit.edited());
+        float[] equalizer = null;
+        if (!edit.emphasis().isEmpty()) {
+            equalizer = new float[length];
+            Arrays.fill(equalizer, 1f);
+            for (Map.Entry<String, Float> e : edit.emphasis().entrySet()) {
+                for (int p : editedWords.positionsOf(e.getKey())) {
+                    equalizer[p] = e.getValue();
+                }
+            }
+        }
+        CrossAttentionEdit cross = switch (edit.kind()) {
+            case REPLACE -> {
+                int[][] sourceSpans = spans(sourceWords, edit.swappedWords());
+                int[][] editedSpans = spans(editedWords, edit.swappedWords());
+                yield CrossAttentionEdit.replace(manager,
+                        TokenAlignment.replacement(sourceSpans, editedSpans, length), equalizer);
+            }
+            case REFINE -> CrossAttentionEdit.refine(manager, TokenAlignment.refinement(
+                    fullSequence(tokenizer, edit.source()), fullSequence(tokenizer, edit.edited()), length), equalizer);
+            case NONE -> equalizer == null ? null : CrossAttentionEdit.reweight(manager, equalizer);
+        };
+        LocalBlend blend = null;
+        if (!edit.blendWords().isEmpty()) {
+            float[][] alphas = new float[2][length];
+            WordIndex[] indexes = {sourceWords, editedWords};
+            for (int image = 0; image < 2; image++) {
+                for (String word : edit.blendWords()) {
+                    for (int p : indexes[image].positionsOf(word)) {
+                        alphas[image][p] = 1f;
+                    }
+                }
+            }
+            blend = new LocalBlend(manager, alphas, latentHeight, latentWidth, settings.blendThreshold(),
+                    settings.blendStart());
+        }
+        if (cross == null && blend == null && settings.selfReplaceSteps() == 0) {
+            return null;
+        }
+        return new PromptToPromptController(2, cross, blend, settings, latentHeight);
+    }
+
+    /** Token spans [start, end) of the given words. */
+    private static int[][] spans(WordIndex index, List<Integer> words) {
+        int[][] out = new int[words.size()][];
+        for (int i = 0; i < words.size(); i++) {
+            WordIndex.Word word = index.words().get(words.get(i));
+            out[i] = new int[] {word.start(), word.end()};
+        }
+        return out;
+    }
+
+    /** [BOS] + BPE + [EOS], cut to the window as the text encoder sees it: the alignment's input. */
+    private static int[] fullSequence(ClipTokenizer tokenizer, String caption) {
+        List<Integer> ids = new ArrayList<>();
+        ids.add(tokenizer.bosId());
+        List<Integer> bpe = tokenizer.bpe(caption);
+        ids.addAll(bpe.subList(0, Math.min(bpe.size(), tokenizer.maxLength() - 2)));
+        ids.add(tokenizer.eosId());
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,100 @@
+package io.recaption.editing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import io.recaption.model.unet.AttentionSite;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Prompt-to-Prompt's LocalBlend: a mask from the chosen words' cross-attention keeps the edited
+ * image equal to the source outside the region those words attend to. The maps are the
+ * conditional cross-attention of every layer at a quarter of the latent size, summed over the steps
+ * so far (the reference's attention store); per image: words' maps summed, heads and layers
+ * averaged, 3×3 max-pooled, upsampled to the latent (nearest), normalised by the maximum and
+ * thresholded; the source's and the edited image's masks are united; applied from a fraction of
+ * the steps on.
+ */
+public final class LocalBlend {
+
+    private final NDManager manager;
+    private final NDArray wordAlphas;
+    private final double threshold;
+    private final double start;
+    private final int latentHeight;
+    private final int latentWidth;
+    private final Map<String, NDArray> storedMaps = new LinkedHashMap<>();
+
+    /**
+     * @param wordAlphas [n, L]: 1 at the token positions of the blend words in each image's caption
+     */
+    public LocalBlend(NDManager manager, float[][] wordAlphas, int latentHeight, int latentWidth, double threshold,
+            double start) {
+        if (latentHeight % 4 != 0 || latentWidth % 4 != 0) {
+            throw new IllegalArgumentException("LocalBlend needs a latent divisible by 4, got " + latentHeight + "×"
+                    + latentWidth);
+        }
+        this.manager = manager;
+        int n = wordAlphas.length;
+        int length = wordAlphas[0].length;
+        float[] flat = new float[n * length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(wordAlphas[i], 0, flat, i * length, length);
+        }
+        this.wordAlphas = manager.create(flat, new Shape(n, 1, 1, 1, length));
+        this.threshold = threshold;
+        this.start = start;
+        this.latentHeight = latentHeight;
+        this.latentWidth = latentWidth;
+    }
+
+    /** Whether a layer's maps feed the mask: cross-attention at a quarter of the latent size. */
+    public boolean wants(AttentionSite site) {
+        return site.cross() && site.height() * 4 == latentHeight && site.width() * 4 == latentWidth;
+    }
+
+    /** conditional maps [n, h, Nq, L] of a wanted layer, added to the running sum of that layer. */
+    public void record(AttentionSite site, NDArray maps) {
+        NDArray previous = storedMaps.get(site.path());
+        NDArray sum;
+        if (previous == null) {
+            sum = maps.duplicate();
+            sum.attach(manager);
+        } else {
+            sum = previous.add(maps);
+            previous.close();
+        }
+        storedMaps.put(site.path(), sum);
+    }
+
+    /** latents [n, 4, h, w] after step {@code index} → the blended latents (image 0 is the source). */
+    public NDArray apply(int index, int steps, NDArray latents) {
+        if (index + 1 <= (int) (start * steps) || storedMaps.isEmpty()) {
+            return latents;
+        }
+        int side = latentHeight / 4;
+        int sideW = latentWidth / 4;
+        NDList perLayer = new NDList();
+        long n = latents.getShape().get(0);
+        NDManager scope = latents.getManager();
+        for (NDArray maps : storedMaps.values()) {
+            // a view owned by the step's scope: what is computed from it is freed with the step
+            NDArray view = maps.reshape(n, -1, side, sideW, maps.getShape().get(3));
+            view.attach(scope);
+            perLayer.add(view);
+        }
+        NDArray all = NDArrays.concat(perLayer, 1);
+        NDArray words = all.mul(wordAlphas).sum(new int[] {4}).mean(new int[] {1}).expandDims(1);
+        NDArray pooled = Pool.maxPool2d(words, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1), false);
+        NDArray mask = pooled.repeat(2, latentHeight / side).repeat(3, latentWidth / sideW);
+        NDArray maxima = mask.max(new int[] {3}, true).max(new int[] {2}, true);
+        NDArray binary = mask.div(maxima).gt(threshold).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray union = binary.max(new int[] {0}, true);
+        NDArray source = latents.get("0:1");
+        return source.add(union.mul(latents.sub(source)));
+    }
+}

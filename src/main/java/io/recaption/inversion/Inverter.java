@@ -1,0 +1,152 @@
+package io.recaption.inversion;
+
+import io.recaption.model.nn.Scope;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.Sampler;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.StepHook;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole inversion of one photo: VAE encoding (latent mean × scaling factor, as the reference's
+ * {@code image2latent}), DDIM inversion at guidance 1, then the chosen method for the unconditional
+ * embeddings, then a reconstruction by sampling from z_T with them.
+ */
+public final class Inverter {
+
+    /**
+     * An inversion: z_0 and z_T [1, 4, h, w]; ∅ per step [steps, L, d] (index 0 at the noisiest step);
+     * direct inversion's offsets [steps, 4, h, w] or null; what the optimization did; the
+     * reconstruction's latent [1, 4, h, w]; seconds per phase; UNet evaluations.
+     */
+    public record Inversion(NDArray z0, NDArray zT, NDArray nullEmbeddings, NDArray directOffsets,
+            int[] innerStepsRun, double[] finalLosses, NDArray reconstructionLatent, Map<String, Double> seconds,
+            long unetEvaluations) {}
+
+    private final StableDiffusion model;
+
+    public Inverter(StableDiffusion model) {
+        this.model = model;
+    }
+
+    /** pixels [1, 3, H, W] in [−1, 1]; everything returned is attached to {@code pixels}' manager. */
+    public Inversion invert(NDArray pixels, Caption caption, InversionSettings settings, ProgressListener progress) {
+        settings.validated();
+        NDManager outer = pixels.getManager();
+        GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        int steps = settings.steps();
+
+        long start = System.nanoTime();
+        NDArray z0 = encode(pixels);
+        NDArray cond = model.encodeIds(List.of(caption.ids()), outer);
+        NDArray emptyNull = model.encodeIds(List.of(model.tokenizer().encode("")), outer);
+        seconds.put("encode", since(start));
+
+        start = System.nanoTime();
+        List<NDArray> trajectory = new DdimInversion(denoiser, model.scheduler()).trajectory(z0, cond, steps, progress);
+        NDArray zT = trajectory.get(steps);
+        seconds.put("ddimInversion", since(start));
+
+        start = System.nanoTime();
+        NDArray nullEmbeddings;
+        NDArray offsets = null;
+        int[] innerRun = new int[steps];
+        double[] losses = new double[steps];
+        NullTextOptimization optimization = new NullTextOptimization(denoiser, model.scheduler());
+        NullTextOptimization.Settings optimizationSettings = new NullTextOptimization.Settings(settings.innerSteps(),
+                settings.earlyStopEpsilon(), 2e-5, settings.learningRate(), 0.01, settings.guidance());
+        switch (settings.method()) {
+            case NULL_TEXT -> {
+                NullTextOptimization.Result result = optimization.perStep(trajectory, cond, emptyNull,
+                        optimizationSettings, progress);
+                nullEmbeddings = result.nullEmbeddings();
+                innerRun = result.innerStepsRun();
+                losses = result.finalLosses();
+            }
+            case GLOBAL_NULL_TEXT -> {
+                NullTextOptimization.Result result = optimization.global(trajectory, cond, emptyNull,
+                        optimizationSettings, progress);
+                nullEmbeddings = result.nullEmbeddings();
+                innerRun = result.innerStepsRun();
+                losses = result.finalLosses();
+            }
+            case NEGATIVE_PROMPT -> nullEmbeddings = repeat(cond, steps);
+            case DIRECT -> {
+                nullEmbeddings = repeat(emptyNull, steps);
+                offsets = directOffsets(denoiser, trajectory, emptyNull, cond, settings.guidance(), progress);
+            }
+            default -> throw new IllegalStateException("unhandled method " + settings.method());
+        }
+        seconds.put("optimization", since(start));
+
+        start = System.nanoTime();
+        NDArray reconstruction = new Sampler(denoiser, model.scheduler()).run(
+                new Sampler.Request(zT, cond, nullEmbeddings, settings.guidance(), offsets, StepHook.NONE), progress);
+        seconds.put("reconstruction", since(start));
+
+        for (int i = 1; i < steps; i++) {
+            trajectory.get(i).close();
+        }
+        return new Inversion(z0, zT, nullEmbeddings, offsets, innerRun, losses, reconstruction, seconds,
+                denoiser.evaluations());
+    }
+
+    /** pixels [1, 3, H, W] → z_0 = mean of the VAE posterior × scaling factor [1, 4, h, w]. */
+    public NDArray encode(NDArray pixels) {
+        try (Scope scope = Scope.below(pixels)) {
+            return scope.exit(model.vae().encode(scope.enter(pixels)).mean().mul((float) model.vae().scalingFactor()));
+        }
+    }
+
+    /** latents [n, 4, h, w] → pixels [n, 3, H, W] in [−1, 1] (clamped), in the latents' manager. */
+    public NDArray decode(NDArray latents) {
+        try (Scope scope = Scope.below(latents)) {
+            NDArray scaled = scope.enter(latents).div((float) model.vae().scalingFactor());
+            return scope.exit(model.vae().decode(scaled).clip(-1f, 1f));
+        }
+    }
+
+    /**
+     * Direct inversion's corrections: for each step i, z*_{t−1} − DDIM step from z*_t with the guided
+     * ε (∅ = "", guidance w). Adding them on the source branch makes it retrace the pivot exactly.
+     */
+    private NDArray directOffsets(GuidedDenoiser denoiser, List<NDArray> trajectory, NDArray emptyNull, NDArray cond,
+            float guidance, ProgressListener progress) {
+        int steps = trajectory.size() - 1;
+        int[] timesteps = model.scheduler().timesteps(steps);
+        NDManager outer = cond.getManager();
+        List<NDArray> offsets = new ArrayList<>(steps);
+        for (int i = 0; i < steps; i++) {
+            try (Scope scope = Scope.below(outer)) {
+                NDArray current = scope.enter(trajectory.get(steps - i));
+                NDArray eps = denoiser.guidedNoise(current, timesteps[i], scope.enter(emptyNull), scope.enter(cond),
+                        guidance);
+                NDArray predicted = model.scheduler().step(eps, timesteps[i], current, steps);
+                offsets.add(scope.exit(scope.enter(trajectory.get(steps - 1 - i)).sub(predicted)));
+            }
+            progress.onStep("direct-offsets", i + 1, steps, Double.NaN);
+        }
+        NDArray stacked = NDArrays.concat(new NDList(offsets), 0);
+        offsets.forEach(NDArray::close);
+        return stacked;
+    }
+
+    /** [1, L, d] → [steps, L, d]. */
+    private static NDArray repeat(NDArray embedding, int steps) {
+        return embedding.repeat(0, steps);
+    }
+
+    private static double since(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

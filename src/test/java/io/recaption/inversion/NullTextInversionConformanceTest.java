@@ -1,0 +1,89 @@
+package io.recaption.inversion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.recaption.Fixtures;
+import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.Sampler;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.StepHook;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DDIM inversion, per-step null-text optimization and the reconstruction against the community
+ * NullTextPipeline (10 steps, 5 inner steps, guidance 7.5; settings in cases.json), chained as a
+ * user runs them: each stage starts from this implementation's previous stage.
+ */
+class NullTextInversionConformanceTest {
+
+    private static StableDiffusion model;
+    private static NDManager manager;
+    private static Map<String, NDArray> cases;
+    private static JsonNode settings;
+
+    @BeforeAll
+    static void load() {
+        model = StableDiffusion.load(Fixtures.tinySd());
+        manager = NDManager.newBaseManager();
+        cases = Fixtures.cases(manager);
+        settings = Fixtures.casesJson().path("tensors").path("nti.settings");
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+        model.close();
+    }
+
+    @Test
+    void inversionOptimizationAndReconstructionMatchTheReference() {
+        int steps = settings.path("steps").asInt();
+        GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
+        NDArray cond = model.encodeIds(List.of(model.tokenizer().encode(settings.path("prompt").asText())), manager);
+        NDArray empty = model.encodeIds(List.of(model.tokenizer().encode("")), manager);
+
+        NDArray pixels = cases.get("vae.pixels");
+        NDArray z0 = new Inverter(model).encode(pixels);
+        Fixtures.assertMaxAbs("nti.z0", cases.get("nti.z0"), z0, 1e-3);
+
+        List<NDArray> trajectory = new DdimInversion(denoiser, model.scheduler())
+                .trajectory(cases.get("nti.z0"), cond, steps, ProgressListener.NONE);
+        Fixtures.assertMaxAbs("nti.ddim_trajectory", cases.get("nti.ddim_trajectory"),
+                NDArrays.concat(new NDList(trajectory), 0), 1e-3);
+
+        NullTextOptimization.Settings optimization = new NullTextOptimization.Settings(
+                settings.path("inner_steps").asInt(), settings.path("early_stop_epsilon").asDouble(), 2e-5, 1e-2, 0.01,
+                (float) settings.path("guidance_scale").asDouble());
+        NullTextOptimization.Result result = new NullTextOptimization(denoiser, model.scheduler())
+                .perStep(trajectory, cond, empty, optimization, ProgressListener.NONE);
+        NDArray expected = cases.get("nti.null_embeddings");
+        for (int i = 0; i < steps; i++) {
+            System.out.printf("  null embedding of step %d: relative L2 %.3e%n", i,
+                    Fixtures.relativeL2(expected.get(i).reshape(result.nullEmbeddings().get(i).getShape()),
+                            result.nullEmbeddings().get(i)));
+        }
+        Fixtures.assertRelativeL2("nti.null_embeddings", expected.reshape(result.nullEmbeddings().getShape()),
+                result.nullEmbeddings(), 1e-2);
+        JsonNode innerRun = settings.path("inner_steps_run");
+        for (int i = 0; i < steps; i++) {
+            assertEquals(innerRun.get(i).asInt(), result.innerStepsRun()[i], "inner steps run at step " + i);
+        }
+
+        NDArray reconstruction = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(
+                trajectory.get(steps), cond, result.nullEmbeddings(), optimization.guidance(), null, StepHook.NONE),
+                ProgressListener.NONE);
+        Fixtures.assertMaxAbs("nti.reconstruction_latent", cases.get("nti.reconstruction_latent"), reconstruction,
+                1e-3);
+        System.out.printf("unet evaluations for the 10-step inversion: %d%n", denoiser.evaluations());
+    }
+}
