@@ -72,7 +72,7 @@ public class UnetBenchCommand implements Callable<Integer> {
             int h = height != null ? height : config.sampleSize();
             int w = width != null ? width : config.sampleSize();
             Shape sampleShape = new Shape(batch, config.inChannels(), h, w);
-            Shape contextShape = new Shape(batch, tokens, config.crossAttentionDim()[0]);
+            Shape contextShape = new Shape(batch, tokens, config.crossAttentionDim().get(0));
 
             out.printf("unet-bench %s on %s (%s %s)%n", model, weights.getDevice(), engine.getEngineName(),
                     engine.getVersion());

@@ -37,16 +37,16 @@ public record UNet2DConditionConfig(
         List<String> downBlockTypes,
         String midBlockType,
         List<String> upBlockTypes,
-        int[] blockOutChannels,
-        int[] layersPerBlock,
+        List<Integer> blockOutChannels,
+        List<Integer> layersPerBlock,
         int downsamplePadding,
         double midBlockScaleFactor,
         String actFn,
         int normNumGroups,
         double normEps,
-        int[] crossAttentionDim,
-        int[] attentionHeads,
-        int[] transformerLayersPerBlock,
+        List<Integer> crossAttentionDim,
+        List<Integer> attentionHeads,
+        List<Integer> transformerLayersPerBlock,
         boolean useLinearProjection,
         boolean upcastAttention) {
 
@@ -121,16 +121,16 @@ public record UNet2DConditionConfig(
                 down,
                 mid,
                 up,
-                blockOut,
-                json.intsPerBlock("layers_per_block", blocks, filled(blocks, DEFAULT_LAYERS)),
+                list(blockOut),
+                list(json.intsPerBlock("layers_per_block", blocks, filled(blocks, DEFAULT_LAYERS))),
                 json.intValue("downsample_padding", 1),
                 json.doubleValue("mid_block_scale_factor", 1),
                 actFn,
                 groups,
                 json.doubleValue("norm_eps", DEFAULT_NORM_EPS),
-                json.intsPerBlock("cross_attention_dim", blocks),
-                heads,
-                json.intsPerBlock("transformer_layers_per_block", blocks, filled(blocks, 1)),
+                list(json.intsPerBlock("cross_attention_dim", blocks)),
+                list(heads),
+                list(json.intsPerBlock("transformer_layers_per_block", blocks, filled(blocks, 1))),
                 json.boolValue("use_linear_projection", false),
                 json.boolValue("upcast_attention", false));
         config.validate();
@@ -183,6 +183,10 @@ public record UNet2DConditionConfig(
         return List.copyOf(out);
     }
 
+    private static List<Integer> list(int[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+
     private static int[] filled(int length, int value) {
         int[] out = new int[length];
         Arrays.fill(out, value);
@@ -190,18 +194,20 @@ public record UNet2DConditionConfig(
     }
 
     private void validate() {
-        for (int i = 0; i < blockOutChannels.length; i++) {
-            int channels = blockOutChannels[i];
+        int blocks = blocks();
+        for (int i = 0; i < blocks; i++) {
+            int channels = blockOutChannels.get(i);
+            int heads = attentionHeads.get(i);
             if (channels % normNumGroups != 0) {
                 throw new WeightLoadException(source + ": block_out_channels[" + i + "] = " + channels
                         + " does not split into norm_num_groups = " + normNumGroups);
             }
             boolean attends = downBlockTypes.get(i).equals(CROSS_ATTN_DOWN_BLOCK)
-                    || upBlockTypes.get(blockOutChannels.length - 1 - i).equals(CROSS_ATTN_UP_BLOCK)
-                    || (i == blockOutChannels.length - 1 && hasMidBlock());
-            if (attends && (attentionHeads[i] <= 0 || channels % attentionHeads[i] != 0)) {
+                    || upBlockTypes.get(blocks - 1 - i).equals(CROSS_ATTN_UP_BLOCK)
+                    || (i == blocks - 1 && hasMidBlock());
+            if (attends && (heads <= 0 || channels % heads != 0)) {
                 throw new WeightLoadException(source + ": block " + i + " has " + channels + " channels, which do not"
-                        + " split into attention_head_dim = " + attentionHeads[i] + " heads");
+                        + " split into attention_head_dim = " + heads + " heads");
             }
         }
         if (downsamplePadding != 0 && downsamplePadding != 1) {
@@ -211,15 +217,20 @@ public record UNet2DConditionConfig(
     }
 
     public int blocks() {
-        return blockOutChannels.length;
+        return blockOutChannels.size();
     }
 
     public boolean hasMidBlock() {
         return midBlockType != null;
     }
 
+    /** Width of the sinusoidal timestep embedding: the first block's channel count. */
+    public int timestepChannels() {
+        return blockOutChannels.get(0);
+    }
+
     /** Width of the time embedding that every resnet receives. */
     public int timeEmbedDim() {
-        return blockOutChannels[0] * TIME_EMBED_MULT;
+        return blockOutChannels.get(0) * TIME_EMBED_MULT;
     }
 }

@@ -52,52 +52,30 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config) {
         this.config = config;
         this.manager = weights.manager();
-        int[] channels = config.blockOutChannels();
+        int width = config.timestepChannels();
         int blocks = config.blocks();
-        this.convIn = new Conv2d(weights.child("conv_in"), Conv2d.Spec.of(config.inChannels(), channels[0], UNet2DConditionConfig.CONV_KERNEL));
-        this.timeProj = new Timesteps(channels[0], config.flipSinToCos(), config.freqShift());
+        this.convIn = new Conv2d(weights.child("conv_in"),
+                Conv2d.Spec.of(config.inChannels(), width, UNet2DConditionConfig.CONV_KERNEL));
+        this.timeProj = new Timesteps(width, config.flipSinToCos(), config.freqShift());
         UnaryOperator<NDArray> act = Activations.byName(config.source(), config.actFn());
-        this.timeEmbedding = new TimestepEmbedding(weights.child("time_embedding"), channels[0], config.timeEmbedDim(), act);
-
-        // UNet2DConditionModel.__init__: each down block goes from the previous block's width to its own
-        int output = channels[0];
+        this.timeEmbedding = new TimestepEmbedding(weights.child("time_embedding"), width, config.timeEmbedDim(), act);
         for (int i = 0; i < blocks; i++) {
-            int input = output;
-            output = channels[i];
-            UNetBlockSpec spec = new UNetBlockSpec(config, config.layersPerBlock()[i], input, output, input,
-                    i < blocks - 1, config.attentionHeads()[i], config.transformerLayersPerBlock()[i],
-                    config.crossAttentionDim()[i], AttentionSite.Place.DOWN);
+            UNetBlockSpec spec = UNetBlockSpec.down(config, i);
             WeightMap block = weights.child("down_blocks", i);
             downBlocks.add(config.downBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_DOWN_BLOCK)
                     ? new CrossAttnDownBlock2D(block, spec) : new DownBlock2D(block, spec));
         }
-
-        int last = blocks - 1;
-        this.midBlock = !config.hasMidBlock() ? null : new UNetMidBlock2DCrossAttn(weights.child("mid_block"),
-                new UNetBlockSpec(config, 1, channels[last], channels[last], channels[last], false,
-                        config.attentionHeads()[last], config.transformerLayersPerBlock()[last],
-                        config.crossAttentionDim()[last], AttentionSite.Place.MID));
-
-        // the up path mirrors it: per-block lists reversed, one resnet more per block for the extra skip
-        output = channels[last];
+        this.midBlock = config.hasMidBlock()
+                ? new UNetMidBlock2DCrossAttn(weights.child("mid_block"), UNetBlockSpec.mid(config)) : null;
         for (int i = 0; i < blocks; i++) {
-            int mirrored = last - i;
-            int previous = output;
-            output = channels[mirrored];
-            int input = channels[Math.max(mirrored - 1, 0)];
-            UNetBlockSpec spec = new UNetBlockSpec(config, config.layersPerBlock()[mirrored] + 1, input, output,
-                    previous, i < blocks - 1, config.attentionHeads()[mirrored],
-                    config.transformerLayersPerBlock()[mirrored], config.crossAttentionDim()[mirrored],
-                    AttentionSite.Place.UP);
+            UNetBlockSpec spec = UNetBlockSpec.up(config, i);
             WeightMap block = weights.child("up_blocks", i);
             upBlocks.add(config.upBlockTypes().get(i).equals(UNet2DConditionConfig.CROSS_ATTN_UP_BLOCK)
                     ? new CrossAttnUpBlock2D(block, spec) : new UpBlock2D(block, spec));
         }
-
-        this.convNormOut = new GroupNorm(weights.child("conv_norm_out"), config.normNumGroups(), channels[0],
-                config.normEps());
+        this.convNormOut = new GroupNorm(weights.child("conv_norm_out"), config.normNumGroups(), width, config.normEps());
         this.convAct = act;
-        this.convOut = new Conv2d(weights.child("conv_out"), Conv2d.Spec.of(channels[0], config.outChannels(), UNet2DConditionConfig.CONV_KERNEL));
+        this.convOut = new Conv2d(weights.child("conv_out"), Conv2d.Spec.of(width, config.outChannels(), UNet2DConditionConfig.CONV_KERNEL));
 
         List<Attention> layers = new ArrayList<>();
         downBlocks.forEach(b -> layers.addAll(b.attentionLayers()));

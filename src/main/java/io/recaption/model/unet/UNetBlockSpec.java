@@ -10,6 +10,7 @@ import java.util.List;
  * config (channels, layer count, heads, context width), and the parts all block types share: their resnets,
  * attentions and resampler, each under its diffusers key.
  *
+ * @param inChannels a down block's input; an up block's last skip (from the next-outer level)
  * @param numLayers resnets in the block ({@code layers_per_block}, + 1 in an up block, 1 in the mid block)
  * @param prevOutputChannels an up block's input: the channels of the block below it
  * @param resample whether the block ends with a downsampler or upsampler (all but the outermost)
@@ -17,6 +18,40 @@ import java.util.List;
 record UNetBlockSpec(UNet2DConditionConfig config, int numLayers, long inChannels, long outChannels,
                      long prevOutputChannels, boolean resample, int heads, int transformerLayers,
                      long crossAttentionDim, AttentionSite.Place place) {
+
+    /** Down block {@code i}: from the previous block's width (the first: conv_in's) to its own; all but the last downsample. */
+    static UNetBlockSpec down(UNet2DConditionConfig config, int i) {
+        long input = config.blockOutChannels().get(Math.max(i - 1, 0));
+        return atLevel(config, i, config.layersPerBlock().get(i), input, input, i < config.blocks() - 1,
+                AttentionSite.Place.DOWN);
+    }
+
+    /** The mid block: one transformer between two resnets, at the innermost level. */
+    static UNetBlockSpec mid(UNet2DConditionConfig config) {
+        int level = config.blocks() - 1;
+        long channels = config.blockOutChannels().get(level);
+        return atLevel(config, level, 1, channels, channels, false, AttentionSite.Place.MID);
+    }
+
+    /**
+     * Up block {@code i} mirrors down block {@code blocks − 1 − i} with one resnet more (for the extra skip):
+     * its input comes from the level below, its last skip from the level above; all but the last upsample.
+     */
+    static UNetBlockSpec up(UNet2DConditionConfig config, int i) {
+        int last = config.blocks() - 1;
+        int level = last - i;
+        long skipIn = config.blockOutChannels().get(Math.max(level - 1, 0));
+        long previous = config.blockOutChannels().get(Math.min(level + 1, last));
+        return atLevel(config, level, config.layersPerBlock().get(level) + 1, skipIn, previous, i < last,
+                AttentionSite.Place.UP);
+    }
+
+    private static UNetBlockSpec atLevel(UNet2DConditionConfig config, int level, int numLayers, long inChannels,
+                                         long prevOutputChannels, boolean resample, AttentionSite.Place place) {
+        return new UNetBlockSpec(config, numLayers, inChannels, config.blockOutChannels().get(level), prevOutputChannels,
+                resample, config.attentionHeads().get(level), config.transformerLayersPerBlock().get(level),
+                config.crossAttentionDim().get(level), place);
+    }
 
     ResnetBlock2D.Spec resnet(long in, long out) {
         double outputScale = place == AttentionSite.Place.MID ? config.midBlockScaleFactor() : 1.0;

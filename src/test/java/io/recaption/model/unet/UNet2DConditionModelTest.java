@@ -75,7 +75,7 @@ class UNet2DConditionModelTest extends TinySdUnetTest {
     void configReadsTheHeadCountFromAttentionHeadDim() {
         UNet2DConditionConfig config = unet.config();
         assertEquals(32, config.sampleSize());
-        assertEquals(List.of(4, 4, 4, 4), java.util.Arrays.stream(config.attentionHeads()).boxed().toList());
+        assertEquals(List.of(4, 4, 4, 4), config.attentionHeads());
         assertEquals(UNet2DConditionConfig.MID_BLOCK, config.midBlockType());
         assertEquals(4 * 32, config.timeEmbedDim());
     }

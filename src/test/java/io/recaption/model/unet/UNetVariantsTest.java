@@ -1,5 +1,8 @@
 package io.recaption.model.unet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +13,14 @@ import io.recaption.model.weights.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Paths the shared cases do not reach, against diffusers' outputs in {@code src/test/resources/unet-variants}:
- * a latent not divisible by 8 (explicit upsample sizes), a fractional timestep, and config options that
- * change the computation but not the weights.
+ * a latent not divisible by 8 (explicit upsample sizes), a fractional timestep, config options that
+ * change the computation but not the weights, and several transformer layers per block.
  */
 class UNetVariantsTest extends TinySdUnetTest {
 
@@ -25,8 +29,12 @@ class UNetVariantsTest extends TinySdUnetTest {
     @TempDir
     Path tmp;
 
+    private static Path folder() {
+        return Fixtures.reference().resolveSibling("unet-variants");
+    }
+
     private static SafetensorsFile variants() {
-        return SafetensorsFile.open(Fixtures.reference().resolveSibling("unet-variants").resolve("unet-variants.safetensors"));
+        return SafetensorsFile.open(folder().resolve("unet-variants.safetensors"));
     }
 
     @Test
@@ -64,6 +72,22 @@ class UNetVariantsTest extends TinySdUnetTest {
             NDArray context = input("unet.encoder_hidden_states", scope).get("0:1");
             NDArray out = variant.forward(variants.load("odd.sample", scope), 501, context);
             Fixtures.assertMaxAbs("variant.out_t501", variants.load("variant.out_t501", scope), out, 1e-4);
+        }
+    }
+
+    @Test
+    void twoTransformerLayersPerBlockMatchDiffusers() {
+        SafetensorsFile variants = variants();
+        try (NDManager scope = manager.newSubManager();
+                UNet2DConditionModel layered = UNet2DConditionModel.load(
+                        Snapshot.open(folder().resolve("tiny-unet-transformer-layers")), scope)) {
+            assertEquals(List.of(1, 2), layered.config().transformerLayersPerBlock());
+            // level 1 (down block 1, the mid block, up block 0) has two BasicTransformerBlocks per transformer
+            assertTrue(layered.attentionLayers().stream()
+                    .anyMatch(a -> a.path().equals("mid_block.attentions.0.transformer_blocks.1.attn2")));
+            NDArray context = input("unet.encoder_hidden_states", scope).get("0:1");
+            NDArray out = layered.forward(variants.load("layered.sample", scope), 301, context);
+            Fixtures.assertMaxAbs("layered.out_t301", variants.load("layered.out_t301", scope), out, 1e-4);
         }
     }
 }
