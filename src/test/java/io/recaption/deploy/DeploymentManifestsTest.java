@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,34 @@ class DeploymentManifestsTest {
                         + " eks.amazonaws.com/role-arn); without it the SDK uses the node's role or finds no credentials");
     }
 
+    /** README's deployment walk-through: its topics are the configured ones and its example messages are JSON. */
+    @Test
+    void readmeExamplesUseTheConfiguredTopicsAndValidJson() throws IOException {
+        String readme = Manifests.read(Project.root().resolve("README.md"));
+        int start = readme.indexOf("\n## Deployment");
+        assertTrue(start >= 0, "README.md has no Deployment section");
+        String section = readme.substring(start);
+        AppConfig app = Project.applicationProperties();
+        Set<String> topics = app.keys().stream().filter(k -> k.startsWith("recaption.topics."))
+                .map(k -> app.resolve(k, Map.of()).orElseThrow()).collect(Collectors.toSet());
+        Matcher topic = Pattern.compile("(?:kcat .*? -t|kafka-console-\\w+\\.sh .*?--topic) (\\S+)").matcher(section);
+        int commands = 0;
+        while (topic.find()) {
+            commands++;
+            assertTrue(topics.contains(topic.group(1)), "README uses topic " + topic.group(1) + ", not one of " + topics);
+        }
+        assertTrue(commands >= 4, "README shows producing and consuming on the request and event topics");
+        Matcher message = Pattern.compile("(?m)^(?:echo ')?([A-Za-z0-9-]+)\\|(\\{.*})'?\\s*\\\\?$").matcher(section);
+        int messages = 0;
+        while (message.find()) {
+            messages++;
+            JsonNode json = Manifests.YAML.readTree(message.group(2));
+            String id = json.has("requestId") ? json.path("requestId").asText() : json.path("editId").asText();
+            assertEquals(message.group(1), id, "the example's record key is its request's id");
+        }
+        assertTrue(messages >= 3, "README shows an inversion request and edit requests, found " + messages);
+    }
+
     /** One way to break the contract each: the checks must say what broke. */
     static Stream<Arguments> breakages() {
         return Stream.of(
@@ -87,7 +119,7 @@ class DeploymentManifestsTest {
                         m -> trigger(m, 0).put("bootstrapServersFromEnv", "KAFKA_BROKERS"),
                         "$KAFKA_BROKERS"),
                 breakage("a readiness probe on a path Quarkus does not serve",
-                        m -> worker(m).with("readinessProbe").with("httpGet").put("path", "/q/health/readiness"),
+                        m -> ((ObjectNode) worker(m).path("readinessProbe").path("httpGet")).put("path", "/q/health/readiness"),
                         "readinessProbe checks /q/health/readiness"),
                 breakage("a container port other than quarkus.http.port",
                         m -> ((ObjectNode) worker(m).path("ports").get(0)).put("containerPort", 8081),

@@ -167,8 +167,10 @@ class TerraformTest {
         JsonNode podSpec = base.single("Deployment").orElseThrow().path("spec").path("template").path("spec");
         assertEquals(podSpec.path("serviceAccountName").asText(), defaults.path("serviceAccount").asText(),
                 "IRSA trusts another ServiceAccount than the worker's");
-        assertEquals(app.resolve("recaption.artifacts.prefix", workerEnv).orElse(""), defaults.path("artifactsPrefix").asText(),
-                "terraform grants writes under another artifacts prefix than the worker uses");
+        // the worker adds the trailing '/' to a non-empty prefix; terraform's variable requires it
+        String workerPrefix = app.resolve("recaption.artifacts.prefix", workerEnv).orElse("").strip();
+        assertEquals(workerPrefix.isEmpty() || workerPrefix.endsWith("/") ? workerPrefix : workerPrefix + "/",
+                defaults.path("artifactsPrefix").asText(), "terraform grants writes under another artifacts prefix than the worker uses");
         String roleArn = base.single("ServiceAccount").orElseThrow().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText();
         assertTrue(roleArn.endsWith(":role/" + defaults.path("roleName").asText()),
                 "the ServiceAccount's placeholder role " + roleArn + " is not terraform's default role name " + defaults.path("roleName").asText());
