@@ -1,0 +1,61 @@
+output "bucket_name" {
+  description = "The bucket: RECAPTION_ARTIFACTS_BUCKET and RECAPTION_INPUT_BUCKETS in the worker's environment."
+  value       = aws_s3_bucket.this.id
+}
+
+output "bucket_arn" {
+  description = "ARN of the bucket."
+  value       = aws_s3_bucket.this.arn
+}
+
+output "kms_key_arn" {
+  description = "KMS key of the bucket's default encryption (null with AES256). Clients that upload photos need kms:GenerateDataKey on it."
+  value       = local.kms_key_arn
+}
+
+output "uploads_s3_uri" {
+  description = "Where clients put input photos; the worker may read nothing else but its artifacts and models."
+  value       = "s3://${aws_s3_bucket.this.id}/${var.uploads_prefix}"
+}
+
+output "models_s3_uri" {
+  description = "Prefix for diffusers snapshot folders; MODEL_S3_URI in k8s/base/worker.env names one of them (s3://<bucket>/models/<name>/)."
+  value       = "s3://${aws_s3_bucket.this.id}/${var.models_prefix}"
+}
+
+output "worker_role_arn" {
+  description = "The worker's IAM role: the value of the eks.amazonaws.com/role-arn annotation on its ServiceAccount."
+  value       = aws_iam_role.worker.arn
+}
+
+output "worker_role_name" {
+  description = "Name of the worker's IAM role."
+  value       = aws_iam_role.worker.name
+}
+
+output "worker_env" {
+  description = "Values for k8s/base/worker.env (or an overlay's configMapGenerator) that follow from this module."
+  value = merge(
+    {
+      RECAPTION_ARTIFACTS_BUCKET = aws_s3_bucket.this.id
+      RECAPTION_INPUT_BUCKETS    = aws_s3_bucket.this.id
+    },
+    var.artifacts_prefix == "" ? {} : { RECAPTION_ARTIFACTS_PREFIX = var.artifacts_prefix },
+    { for role, topic in var.kafka_topics : "RECAPTION_TOPICS_${upper(replace(role, "-", "_"))}" => topic.name },
+  )
+}
+
+output "kafka_topics" {
+  description = "The worker's topics by role, with partitions, replication factor and retention."
+  value       = var.kafka_topics
+}
+
+output "kafka_topic_commands" {
+  description = "kafka-topics.sh commands that create the topics (idempotent: --if-not-exists)."
+  value       = local.kafka_topic_commands
+}
+
+output "max_worker_replicas" {
+  description = "Upper bound for KEDA's maxReplicaCount: the larger partition count of the two request topics."
+  value       = local.max_worker_replicas
+}

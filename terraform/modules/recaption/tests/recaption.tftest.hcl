@@ -1,0 +1,228 @@
+# Offline checks of what the module would create (`terraform test`, Terraform >= 1.7): the AWS provider is
+# mocked, so nothing is called and no credentials are needed. Run from terraform/modules/recaption.
+
+mock_provider "aws" {
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      arn = "arn:aws:s3:::recaption-test"
+      id  = "recaption-test"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+}
+
+variables {
+  bucket_name       = "recaption-test"
+  oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+}
+
+run "bucket_is_private_versioned_encrypted_and_tls_only" {
+  command = apply
+
+  assert {
+    condition     = aws_s3_bucket_ownership_controls.this.rule[0].object_ownership == "BucketOwnerEnforced"
+    error_message = "object ownership must be BucketOwnerEnforced (ACLs disabled)"
+  }
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "all four public access block settings must be on"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "versioning must be enabled"
+  }
+
+  assert {
+    condition = (
+      one([for r in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(r.apply_server_side_encryption_by_default).sse_algorithm]) == "aws:kms" &&
+      one([for r in aws_s3_bucket_server_side_encryption_configuration.this.rule : one(r.apply_server_side_encryption_by_default).kms_master_key_id]) == aws_kms_key.this[0].arn
+    )
+    error_message = "default encryption must be SSE-KMS with the module's key"
+  }
+
+  assert {
+    condition     = aws_kms_key.this[0].enable_key_rotation
+    error_message = "the module's KMS key must rotate"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"
+      && contains(s.Resource, "arn:aws:s3:::recaption-test") && contains(s.Resource, "arn:aws:s3:::recaption-test/*")
+    ])
+    error_message = "the bucket policy must deny every request that does not use TLS, on the bucket and its objects"
+  }
+}
+
+run "lifecycle_expires_uploads_old_versions_and_aborted_uploads" {
+  command = apply
+
+  assert {
+    condition = anytrue([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      r.status == "Enabled" && try(one(r.filter).prefix, null) == "uploads/" && try(one(r.expiration).days, null) == 30
+    ])
+    error_message = "uploads/ must expire after uploads_expiration_days"
+  }
+
+  assert {
+    condition = anytrue([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      r.status == "Enabled" && try(one(r.abort_incomplete_multipart_upload).days_after_initiation, null) == 3
+    ])
+    error_message = "incomplete multipart uploads must be aborted"
+  }
+
+  assert {
+    condition = anytrue([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      r.status == "Enabled" && try(one(r.noncurrent_version_expiration).noncurrent_days, null) == 7
+    ])
+    error_message = "noncurrent versions (old status.json) must expire"
+  }
+
+  assert {
+    condition = alltrue([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "models/") || startswith(coalesce(f.prefix, "-"), "inversions/") || startswith(coalesce(f.prefix, "-"), "edits/")]) || try(one(r.expiration).days, null) == null
+    ])
+    error_message = "models and artifacts must not expire unless artifacts_expiration_days is set"
+  }
+}
+
+run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
+  command = apply
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.worker.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub"] == "system:serviceaccount:recaption:recaption-worker" &&
+      jsondecode(aws_iam_role.worker.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:aud"] == "sts.amazonaws.com" &&
+      jsondecode(aws_iam_role.worker.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity"
+    )
+    error_message = "only the worker's ServiceAccount may assume the role, through the cluster's OIDC provider"
+  }
+
+  # no wildcard actions, no deletes, no bucket administration
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : [
+        for a in flatten([s.Action]) : s.Effect == "Allow" && contains(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "kms:Decrypt", "kms:GenerateDataKey"], a)
+      ]
+    ]))
+    error_message = "the worker's policy may only list, read, write and abort uploads (plus use the bucket's KMS key)"
+  }
+
+  # writes only under the artifact folders
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
+      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*", "arn:aws:s3:::recaption-test/edits/*"])
+    ])
+    error_message = "the worker may write only under inversions/ and edits/"
+  }
+
+  # reads uploads and models, never the whole bucket
+  assert {
+    condition = (
+      anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/uploads/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
+      anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/models/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
+      !anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/*")])
+    )
+    error_message = "the worker reads uploads/ and models/, and has no grant on every object"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
+      s.Resource == aws_kms_key.this[0].arn && contains(flatten([s.Action]), "kms:GenerateDataKey") && try(s.Condition.StringLike["kms:ViaService"], null) == "s3.*.amazonaws.com"
+    ])
+    error_message = "the worker uses the bucket's KMS key only through S3"
+  }
+}
+
+run "aes256_artifacts_prefix_and_artifact_expiry" {
+  command = apply
+
+  variables {
+    sse_algorithm             = "AES256"
+    artifacts_prefix          = "recaption/"
+    artifacts_expiration_days = 90
+  }
+
+  assert {
+    condition     = length(aws_kms_key.this) == 0 && output.kms_key_arn == null
+    error_message = "AES256 must not create a KMS key"
+  }
+
+  assert {
+    condition     = !anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : startswith(try(tostring(s.Sid), ""), "UseBucketKey")])
+    error_message = "without SSE-KMS the worker needs no KMS permission"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
+      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/recaption/inversions/*", "arn:aws:s3:::recaption-test/recaption/edits/*"])
+    ])
+    error_message = "artifact grants must follow artifacts_prefix"
+  }
+
+  assert {
+    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if try(one(r.expiration).days, null) == 90]) == 2
+    error_message = "artifacts_expiration_days must expire both artifact folders"
+  }
+
+  assert {
+    condition     = output.worker_env["RECAPTION_ARTIFACTS_PREFIX"] == "recaption/"
+    error_message = "worker_env must carry a non-empty artifacts prefix"
+  }
+}
+
+run "topics_bound_the_worker_replicas" {
+  command = plan
+
+  variables {
+    kafka_topics = {
+      "inversion-requests"     = { name = "inversion-requests", partitions = 6 }
+      "edit-requests"          = { name = "edit-requests", partitions = 3 }
+      "inversion-events"       = { name = "inversion-events", partitions = 2 }
+      "edit-events"            = { name = "edit-events", partitions = 2 }
+      "inversion-requests-dlq" = { name = "inversion-requests-dlq", partitions = 1 }
+      "edit-requests-dlq"      = { name = "edit-requests-dlq", partitions = 1 }
+    }
+  }
+
+  assert {
+    condition     = output.max_worker_replicas == 6
+    error_message = "max_worker_replicas must be the larger request-topic partition count"
+  }
+
+  assert {
+    condition     = length(output.kafka_topic_commands) == 6 && anytrue([for c in output.kafka_topic_commands : strcontains(c, "--topic edit-requests --partitions 3 ")])
+    error_message = "one kafka-topics.sh command per topic, with its partitions"
+  }
+}
+
+run "rejects_a_topic_map_without_every_role" {
+  command = plan
+
+  variables {
+    kafka_topics = {
+      "inversion-requests" = { name = "inversion-requests", partitions = 6 }
+    }
+  }
+
+  expect_failures = [var.kafka_topics]
+}
