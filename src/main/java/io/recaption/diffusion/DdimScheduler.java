@@ -1,5 +1,6 @@
 package io.recaption.diffusion;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.recaption.model.nn.Scope;
@@ -224,17 +225,18 @@ public final class DdimScheduler {
         float sqrtAlpha = (float) Math.sqrt(alpha);
         float sqrtBeta = (float) Math.sqrt(1f - alpha);
         return switch (config.predictionType()) {
-            case EPSILON -> new NDArray[] {sample.sub(modelOutput.mul(sqrtBeta)).div(sqrtAlpha), modelOutput};
+            case EPSILON -> new NDArray[] {Scalars.div(sample.sub(Scalars.mul(modelOutput, sqrtBeta)), sqrtAlpha),
+                modelOutput};
             // v = √ᾱ·ε − √(1−ᾱ)·x0 (Salimans & Ho 2022): x0 = √ᾱ·x − √(1−ᾱ)·v, ε = √ᾱ·v + √(1−ᾱ)·x
             case V_PREDICTION -> new NDArray[] {
-                sample.mul(sqrtAlpha).sub(modelOutput.mul(sqrtBeta)),
-                modelOutput.mul(sqrtAlpha).add(sample.mul(sqrtBeta))};
+                Scalars.mul(sample, sqrtAlpha).sub(Scalars.mul(modelOutput, sqrtBeta)),
+                Scalars.mul(modelOutput, sqrtAlpha).add(Scalars.mul(sample, sqrtBeta))};
         };
     }
 
     /** √ᾱ·x̂0 + √(1−ᾱ)·ε̂: the sample at noise level ᾱ on the DDIM path of (x̂0, ε̂). */
     private static NDArray moveTo(NDArray original, NDArray epsilon, float alpha) {
-        return original.mul((float) Math.sqrt(alpha)).add(epsilon.mul((float) Math.sqrt(1f - alpha)));
+        return Scalars.mul(original, (float) Math.sqrt(alpha)).add(Scalars.mul(epsilon, (float) Math.sqrt(1f - alpha)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.recaption.diffusion;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.recaption.model.unet.UNet2DConditionModel;
@@ -33,7 +34,7 @@ public final class GuidedDenoiser {
         evaluations += input.getShape().get(0);
         NDList halves = unet.forward(input, timestep, context).split(2, 0);
         NDArray epsUncond = halves.get(0);
-        return epsUncond.add(halves.get(1).sub(epsUncond).mul(guidance));
+        return epsUncond.add(Scalars.mul(halves.get(1).sub(epsUncond), guidance));
     }
 
     /** Conditional (or unconditional) noise only, guidance 1: [n, 4, h, w] with context [n, L, d]. */

@@ -1,5 +1,6 @@
 package io.recaption.inversion;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -88,7 +89,7 @@ public final class NullTextOptimization {
                 progress.onStep("null-text", i + 1, steps, loss);
                 // advance z̄ with the optimised ∅_i: only ε_∅ is new, ε_C is the one cached above
                 NDArray epsUncond = denoiser.noise(z, t, current);
-                NDArray eps = epsUncond.add(epsCond.sub(epsUncond).mul(settings.guidance()));
+                NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), settings.guidance()));
                 NDArray nextLatent = step.exit(scheduler.step(eps, t, z, steps));
                 if (latent != trajectory.get(steps)) {
                     latent.close();
@@ -131,7 +132,7 @@ public final class NullTextOptimization {
                                 iteration.enter(trajectory.get(steps - 1 - i)), steps, settings.guidance());
                         losses[i] = lossAndGrad[0].getFloat();
                         NDArray epsUncond = lossAndGrad[2];
-                        NDArray eps = epsUncond.add(epsCond.sub(epsUncond).mul(settings.guidance()));
+                        NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), settings.guidance()));
                         nextLatent = iteration.exit(scheduler.step(eps, t, z, steps));
                         NDArray updated = adam.step(current, lossAndGrad[1]);
                         current.close();
@@ -164,7 +165,7 @@ public final class NullTextOptimization {
         parameter.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray epsUncond = denoiser.noise(latent, t, parameter);
-            NDArray eps = epsUncond.add(epsCond.sub(epsUncond).mul(guidance));
+            NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), guidance));
             NDArray reconstruction = scheduler.step(eps, t, latent, steps);
             NDArray loss = reconstruction.sub(target).square().mean();
             collector.backward(loss);

@@ -1,5 +1,6 @@
 package io.recaption.model.clip;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -50,7 +51,7 @@ final class ClipAttention {
     /** [B, S, D] with mask [S, S] → [B, S, D] */
     NDArray forward(NDArray x, NDArray mask) {
         Shape shape = x.getShape();
-        NDArray q = splitHeads(qProj.forward(x)).mul(scale);
+        NDArray q = Scalars.mul(splitHeads(qProj.forward(x)), scale);
         NDArray k = splitHeads(kProj.forward(x));
         NDArray v = splitHeads(vProj.forward(x));
         NDArray probabilities = q.matMul(k.swapAxes(2, 3)).add(mask).softmax(-1); // [B, H, S, S]

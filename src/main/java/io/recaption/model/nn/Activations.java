@@ -14,7 +14,7 @@ public final class Activations {
 
     /** CLIP's {@code quick_gelu}: x·σ(1.702·x). */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(ai.djl.nn.Activation.sigmoid(x.mul(1.702f)));
+        return x.mul(ai.djl.nn.Activation.sigmoid(Scalars.mul(x, 1.702)));
     }
 
     /** The exact (erf) GELU of {@code torch.nn.functional.gelu}. */

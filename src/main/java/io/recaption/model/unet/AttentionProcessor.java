@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -28,7 +29,7 @@ public interface AttentionProcessor {
      * largest tensor of the UNet less.
      */
     static NDArray probabilities(NDArray query, NDArray key, float scale) {
-        return query.mul(scale).matMul(key.transpose(0, 1, 3, 2)).softmax(-1);
+        return Scalars.mul(query, scale).matMul(key.transpose(0, 1, 3, 2)).softmax(-1);
     }
 
     /** Plain attention, as diffusers' {@code AttnProcessor}. */

@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scalars;
 import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.nn.Conv2d;
@@ -58,7 +59,7 @@ public final class ResnetBlock2D {
             h = conv2.forward(activation.apply(norm2.forward(h)));
             NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
             NDArray out = shortcut.add(h);
-            return scope.exit(outputScaleFactor == 1.0 ? out : out.div((float) outputScaleFactor));
+            return scope.exit(outputScaleFactor == 1.0 ? out : Scalars.div(out, outputScaleFactor));
         }
     }
 }

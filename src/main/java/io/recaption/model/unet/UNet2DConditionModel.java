@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.nn.Scalars;
 import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -130,7 +131,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             NDArray x = scope.enter(sample);
             NDArray context = scope.enter(encoderHiddenStates);
             if (config.centerInputSample()) {
-                x = x.mul(2).sub(1);
+                x = Scalars.mul(x, 2).sub(1);
             }
             NDArray temb = timeEmbedding.forward(timeProj.forward(x.getManager(), timestep, shape.get(0)));
             x = convIn.forward(x);

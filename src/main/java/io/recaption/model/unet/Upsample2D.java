@@ -57,7 +57,11 @@ public final class Upsample2D {
         indexShape[axis] = out;
         long[] outShape = shape.getShape().clone();
         outShape[axis] = out;
-        NDArray index = x.getManager().create(source).reshape(new Shape(indexShape)).broadcast(new Shape(outShape));
-        return x.gather(index, axis);
+        // gather keeps its index for the backward pass: the index must be libtorch's memory, not the
+        // Java buffer DJL's create(long[]) wraps (see Scalars)
+        try (NDArray wrapped = x.getManager().create(source)) {
+            NDArray index = wrapped.duplicate().reshape(new Shape(indexShape)).broadcast(new Shape(outShape));
+            return x.gather(index, axis);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.recaption.model.vae;
 
+import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.GroupNorm;
@@ -51,7 +52,7 @@ final class AttentionBlock {
             NDArray query = toQ.forward(hidden);
             NDArray key = toK.forward(hidden);
             NDArray value = toV.forward(hidden);
-            NDArray probabilities = query.matMul(key.transpose(0, 2, 1)).mul(scale).softmax(-1);
+            NDArray probabilities = Scalars.mul(query.matMul(key.transpose(0, 2, 1)), scale).softmax(-1);
             NDArray attended = toOut.forward(probabilities.matMul(value));
             return attended.transpose(0, 2, 1).reshape(shape).add(x);
         });
