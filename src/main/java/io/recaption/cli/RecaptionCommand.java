@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "recaption 0.1.0",
         description = "Edit real photographs by editing their captions (null-text inversion + Prompt-to-Prompt).",
-        subcommands = {})
+        subcommands = {ServeCommand.class})
 public class RecaptionCommand implements Runnable {
 
     @picocli.CommandLine.Spec
