@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public class WorkerTestProfile implements QuarkusTestProfile {
 
+    /** Small enough that a test can upload a larger object. */
+    public static final long MAX_IMAGE_BYTES = 2_000_000;
+
     @Override
     public Set<Class<?>> getEnabledAlternatives() {
         return Set.of(TestJobEngine.class);
@@ -31,6 +34,7 @@ public class WorkerTestProfile implements QuarkusTestProfile {
                 "recaption.storage.retry.initial-backoff", "PT0.25S",
                 "recaption.storage.retry.max-backoff", "PT2S",
                 "recaption.jobs.status-interval", "PT0.2S",
-                "recaption.jobs.work-dir", "target/worker-jobs");
+                "recaption.jobs.work-dir", "target/worker-jobs",
+                "recaption.limits.max-image-bytes", String.valueOf(MAX_IMAGE_BYTES));
     }
 }

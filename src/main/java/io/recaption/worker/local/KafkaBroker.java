@@ -35,6 +35,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /** Starts a broker with empty data in {@code dir} (anything there before is deleted). */
     public static KafkaBroker start(Path jarsDir, Path dir) {
         if (!Files.isDirectory(jarsDir)) {
             throw new IllegalStateException("no Kafka jars in " + jarsDir + " (they are copied there by `mvn package`)");
@@ -63,6 +64,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "");
+        ChildJvm.deleteTree(dir);
         try {
             Files.createDirectories(dir);
             Files.writeString(properties, config);
@@ -74,7 +76,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "-Djava.awt.headless=true");
         String clusterId = base64Uuid();
         ChildJvm.run("kafka-format", jvm,
-                List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString(), "--ignore-formatted"),
+                List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
                 dir.resolve("kafka.log"), dir, START_TIMEOUT);
         ChildJvm process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", properties.toString()), dir.resolve("kafka.log"), dir);
         KafkaBroker broker = new KafkaBroker(process, port);

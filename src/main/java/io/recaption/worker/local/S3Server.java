@@ -38,11 +38,13 @@ public final class S3Server implements AutoCloseable {
         this.port = port;
     }
 
+    /** Starts a server with no buckets, its data in {@code dir} (anything there before is deleted). */
     public static S3Server start(Path jarsDir, Path dir) {
         Path jar = jarsDir.resolve("s3proxy.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + " (it is copied there by `mvn package`)");
         }
+        ChildJvm.deleteTree(dir);
         S3Server server = new S3Server(jar, dir, ChildJvm.freePort());
         server.start();
         return server;

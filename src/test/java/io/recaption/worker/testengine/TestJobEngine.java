@@ -48,6 +48,8 @@ public class TestJobEngine implements JobEngine {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, AtomicInteger> inversions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> edits = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostRunning = new AtomicInteger();
     private volatile Duration stepDelay;
 
     public TestJobEngine(@ConfigProperty(name = "recaption-test.engine.step-delay", defaultValue = "PT0S") Duration stepDelay) {
@@ -66,6 +68,11 @@ public class TestJobEngine implements JobEngine {
     /** How many edits ran to completion with this caption. */
     public int edits(String caption) {
         return edits.getOrDefault(caption, new AtomicInteger()).get();
+    }
+
+    /** The most jobs that ever ran at the same time in this engine. */
+    public int mostConcurrentJobs() {
+        return mostRunning.get();
     }
 
     @Override
@@ -158,6 +165,15 @@ public class TestJobEngine implements JobEngine {
     }
 
     private void steps(int steps, DoubleConsumer progress) {
+        mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+            runSteps(steps, progress);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void runSteps(int steps, DoubleConsumer progress) {
         for (int i = 1; i <= steps; i++) {
             if (!stepDelay.isZero()) {
                 try {
