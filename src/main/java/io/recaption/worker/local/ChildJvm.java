@@ -110,6 +110,11 @@ public final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit code; the process must have exited. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     public Path log() {
         return log;
     }
