@@ -56,12 +56,12 @@ public class StatusResource {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
         try {
-            Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
+            Optional<JsonNode> status = store.peekJson(prefix + ArtifactStore.STATUS);
             if (status.isPresent()) {
                 return Response.ok(status.get()).build();
             }
             // a complete job whose last status write was lost still answers as complete
-            if (store.exists(prefix + JobEngine.MANIFEST)) {
+            if (store.peekJson(prefix + JobEngine.MANIFEST).isPresent()) {
                 return Response.ok(Map.of("id", id, "state", "succeeded", "progress", 1.0)).build();
             }
             return Response.status(Response.Status.NOT_FOUND).build();

@@ -83,19 +83,30 @@ public class ArtifactStore {
 
     /** A JSON object of the artifacts bucket, or empty when absent. */
     public Optional<JsonNode> readJson(String key) {
-        return retrying("GET " + key, () -> {
-            try {
-                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(key)).asByteArray();
-                return Optional.of(json.readTree(bytes));
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
-                    return Optional.empty();
-                }
-                throw e;
-            } catch (IOException e) {
-                throw new UncheckedIOException("s3://" + bucket() + "/" + key + " is not JSON", e);
+        return retrying("GET " + key, () -> getJson(key));
+    }
+
+    /** {@link #readJson} in one attempt, for callers that must answer quickly (the status endpoints). */
+    public Optional<JsonNode> peekJson(String key) {
+        try {
+            return getJson(key);
+        } catch (SdkException e) {
+            throw new StorageUnavailable("GET " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<JsonNode> getJson(String key) {
+        try {
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(key)).asByteArray();
+            return Optional.of(json.readTree(bytes));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return Optional.empty();
             }
-        });
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("s3://" + bucket() + "/" + key + " is not JSON", e);
+        }
     }
 
     public void putJson(String key, JsonNode value) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.DoubleConsumer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -23,6 +24,8 @@ public class EditWorker {
 
     private static final List<String> INVERSION_FILES =
             List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION, JobEngine.MANIFEST);
+
+    private static final Logger LOG = Logger.getLogger(EditWorker.class);
 
     private final JobRunner runner;
     private final RequestValidator validator;
@@ -98,6 +101,13 @@ public class EditWorker {
             return Events.editFailed(editId, inversionId, failure);
         } catch (StorageUnavailable | SdkException e) {
             JobFailure failure = new JobFailure(ErrorCode.STORAGE_UNAVAILABLE, "S3: " + e.getMessage(), e);
+            status.failed(failure);
+            return Events.editFailed(editId, inversionId, failure);
+        } catch (JobCancelled e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure", e);
+            JobFailure failure = new JobFailure(ErrorCode.WORKER_ERROR, "the worker failed: " + e, e);
             status.failed(failure);
             return Events.editFailed(editId, inversionId, failure);
         }

@@ -36,5 +36,7 @@ public enum ErrorCode {
     /** The model is not loaded. */
     ENGINE_UNAVAILABLE,
     /** The engine failed unexpectedly (a bug or a resource limit); the message says what it threw. */
-    ENGINE_ERROR
+    ENGINE_ERROR,
+    /** The worker itself failed unexpectedly (e.g. its work folder cannot be written); the message says how. */
+    WORKER_ERROR
 }

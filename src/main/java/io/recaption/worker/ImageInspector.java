@@ -45,7 +45,8 @@ public final class ImageInspector {
                     reader.dispose();
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // ImageIO readers throw unchecked exceptions on some corrupt headers as well
             throw new JobFailure(ErrorCode.NOT_AN_IMAGE, "the image cannot be read: " + e.getMessage());
         }
     }

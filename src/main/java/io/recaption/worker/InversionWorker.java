@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.DoubleConsumer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -27,6 +28,8 @@ public class InversionWorker {
     static final String POOL = "recaption-jobs";
 
     private static final List<String> ARTIFACTS = List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION);
+
+    private static final Logger LOG = Logger.getLogger(InversionWorker.class);
 
     private final JobRunner runner;
     private final RequestValidator validator;
@@ -97,6 +100,13 @@ public class InversionWorker {
             return Events.inversionFailed(id, failure);
         } catch (StorageUnavailable | SdkException e) {
             JobFailure failure = new JobFailure(ErrorCode.STORAGE_UNAVAILABLE, "S3: " + e.getMessage(), e);
+            status.failed(failure);
+            return Events.inversionFailed(id, failure);
+        } catch (JobCancelled e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure", e);
+            JobFailure failure = new JobFailure(ErrorCode.WORKER_ERROR, "the worker failed: " + e, e);
             status.failed(failure);
             return Events.inversionFailed(id, failure);
         }

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -77,13 +78,16 @@ class CliProfileTest {
             assertThrows(SocketTimeoutException.class, trap::accept, "no connection to the configured broker");
 
             // control: the trap does catch a Kafka client
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+            try {
                 admin.describeCluster();
                 try (Socket caught = trap.accept()) {
                     assertEquals(InetAddress.getLoopbackAddress(), caught.getInetAddress());
                 }
             } catch (IOException e) {
                 throw new AssertionError("the control Kafka client was not caught", e);
+            } finally {
+                admin.close(Duration.ZERO);
             }
         }
     }

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recaption.worker.local.ChildJvm;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.recaption.worker.local.LocalStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.recaption.worker.local.WorkerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The worker as a real process (a production jar with the test engine, {@code java -jar … serve}), killed and
@@ -39,8 +38,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *       redoes it, once.
  * </ol>
  * Runs on its own topics and consumer group, so it does not share records with the in-JVM worker of the other
- * tests.
+ * tests. It is a Quarkus test only to share that application's class loader, hence the one local stack;
+ * the worker it exercises is the child process.
  */
+@QuarkusTest
+@TestProfile(WorkerTestProfile.class)
 class KillRestartTest {
 
     private static final String PREFIX = "kill-";
@@ -53,7 +55,6 @@ class KillRestartTest {
     private static LocalStack stack;
     private static TestKafka kafka;
     private static S3Client s3;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void build() throws Exception {
@@ -83,10 +84,10 @@ class KillRestartTest {
     void killedAndStoppedMidInversionEachRequestCompletesExactlyOnce() throws Exception {
         // 1. SIGKILL in the middle of an inversion
         String killed = Requests.newId("killed");
-        try (Worker a = Worker.start(this, "worker-a", Duration.ofSeconds(30))) {
+        try (WorkerProcess a = worker("worker-a", Duration.ofSeconds(30))) {
             publish(killed, 40);
             double progress = awaitRunning(killed, 0.2);
-            long pid = a.process.pid();
+            long pid = a.pid();
             a.kill();
             System.out.printf("worker A (pid %d) killed with SIGKILL at progress %.2f%n", pid, progress);
         }
@@ -96,7 +97,7 @@ class KillRestartTest {
 
         // 2. a new worker redoes it; then SIGTERM while it runs another one, with time to finish
         String graceful = Requests.newId("graceful");
-        try (Worker b = Worker.start(this, "worker-b", Duration.ofSeconds(30))) {
+        try (WorkerProcess b = worker("worker-b", Duration.ofSeconds(30))) {
             JsonNode redone = kafka.awaitEvent(topic(SharedStack.INVERSION_EVENTS), "requestId", killed, TIMEOUT);
             System.out.println("after the kill, worker B: " + redone);
             assertEquals("succeeded", redone.path("status").asText());
@@ -112,7 +113,7 @@ class KillRestartTest {
 
         // 3. the next worker neither redoes nor replays it (committed); SIGTERM with too short a grace abandons a job
         String abandoned = Requests.newId("abandoned");
-        try (Worker c = Worker.start(this, "worker-c", Duration.ofSeconds(1))) {
+        try (WorkerProcess c = worker("worker-c", Duration.ofSeconds(1))) {
             publish(abandoned, 40);
             awaitRunning(abandoned, 0.1);
             long start = System.nanoTime();
@@ -123,7 +124,7 @@ class KillRestartTest {
         assertFalse(exists(abandoned, "manifest.json"));
 
         // 4. the last worker redoes the abandoned one
-        try (Worker d = Worker.start(this, "worker-d", Duration.ofSeconds(30))) {
+        try (WorkerProcess d = worker("worker-d", Duration.ofSeconds(30))) {
             JsonNode redone = kafka.awaitEvent(topic(SharedStack.INVERSION_EVENTS), "requestId", abandoned, TIMEOUT);
             System.out.println("after the abandon, worker D: " + redone);
             assertEquals("succeeded", redone.path("status").asText());
@@ -174,7 +175,7 @@ class KillRestartTest {
             return true;
         } catch (NoSuchKeyException e) {
             return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return false;
             }
@@ -191,90 +192,28 @@ class KillRestartTest {
         return PREFIX + name;
     }
 
-    /** One worker process. */
-    private static final class Worker implements AutoCloseable {
-
-        private final ChildJvm process;
-
-        private Worker(ChildJvm process) {
-            this.process = process;
+    /** A worker process on this test's topics and group, its engine taking 0.15 s per step. */
+    private static WorkerProcess worker(String name, Duration grace) {
+        Map<String, String> config = new LinkedHashMap<>(stack.quarkusConfig());
+        for (String t : List.of(SharedStack.INVERSION_REQUESTS, SharedStack.INVERSION_EVENTS, SharedStack.EDIT_REQUESTS,
+                SharedStack.EDIT_EVENTS, SharedStack.INVERSION_DLQ, SharedStack.EDIT_DLQ)) {
+            config.put("recaption.topics." + t, topic(t));
         }
-
-        static Worker start(KillRestartTest test, String name, Duration grace) throws Exception {
-            int port = ChildJvm.freePort();
-            List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            for (Map.Entry<String, String> entry : stack.quarkusConfig().entrySet()) {
-                jvm.add("-D" + entry.getKey() + "=" + entry.getValue());
-            }
-            for (String t : List.of("inversion-requests", "inversion-events", "edit-requests", "edit-events",
-                    "inversion-requests-dlq", "edit-requests-dlq")) {
-                jvm.add("-Drecaption.topics." + t + "=" + topic(t));
-            }
-            for (String channel : List.of("inversion-requests", "edit-requests")) {
-                // a killed member leaves the group when its session times out: make that quick
-                jvm.add("-Dmp.messaging.incoming." + channel + ".session.timeout.ms=6000");
-                jvm.add("-Dmp.messaging.incoming." + channel + ".heartbeat.interval.ms=1000");
-            }
-            jvm.addAll(List.of(
-                    "-Drecaption.consumer-group=" + GROUP,
-                    "-Drecaption.artifacts.bucket=" + SharedStack.ARTIFACTS_BUCKET,
-                    "-Drecaption.input.buckets=" + SharedStack.UPLOADS_BUCKET,
-                    "-Drecaption.jobs.status-interval=PT0.1S",
-                    "-Drecaption.jobs.shutdown-grace=" + grace,
-                    "-Drecaption-test.engine.step-delay=PT0.25S",
-                    "-Dquarkus.http.port=" + port));
-            Path dir = jar.getParent();
-            ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toString(), "serve"),
-                    dir.resolve("logs").resolve(name + ".log"), dir);
-            Worker worker = new Worker(process);
-            long start = System.nanoTime();
-            try {
-                test.awaitReady(process, port);
-            } catch (RuntimeException | Error e) {
-                worker.close();
-                throw e;
-            }
-            System.out.printf("%s ready in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - start) / 1e9, process.pid(), process.log());
-            return worker;
+        for (String channel : List.of("inversion-requests", "edit-requests")) {
+            // a killed member leaves the group when its session times out: make that quick
+            config.put("mp.messaging.incoming." + channel + ".session.timeout.ms", "6000");
+            config.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
         }
-
-        void kill() {
-            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            ProcessHandle.of(process.pid()).ifPresent(h -> h.onExit().join());
-        }
-
-        /** SIGTERM and wait for the exit; returns the exit code. */
-        int terminate() {
-            ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
-            handle.destroy();
-            handle.onExit().join();
-            return process.exitCode();
-        }
-
-        @Override
-        public void close() {
-            process.close();
-        }
-    }
-
-    private void awaitReady(ChildJvm process, int port) throws Exception {
-        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                fail("the worker exited:\n" + process.logTail());
-            }
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        fail("the worker did not become ready:\n" + process.logTail());
+        config.put("recaption.consumer-group", GROUP);
+        config.put("recaption.artifacts.bucket", SharedStack.ARTIFACTS_BUCKET);
+        config.put("recaption.input.buckets", SharedStack.UPLOADS_BUCKET);
+        config.put("recaption.jobs.status-interval", "PT0.1S");
+        config.put("recaption.jobs.shutdown-grace", grace.toString());
+        config.put("recaption-test.engine.step-delay", "PT0.15S");
+        long start = System.nanoTime();
+        WorkerProcess worker = WorkerProcess.start(name, jar, config, List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                jar.getParent().resolve("logs").resolve(name + ".log"), TIMEOUT);
+        System.out.printf("%s ready in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - start) / 1e9, worker.pid(), worker.log());
+        return worker;
     }
 }

@@ -9,6 +9,7 @@ import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A local Kafka broker and S3 server for tests and the demo: both real, both child processes on free loopback
@@ -80,19 +81,28 @@ public final class LocalStack implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
+        Optional<Path> app = quarkusAppDir();
+        if (app.isPresent()) {
+            return app.get().resolveSibling("local-stack");
+        }
+        return Path.of("target", "local-stack").toAbsolutePath();
+    }
+
+    /** The {@code quarkus-app} folder this code runs from, when it runs from a packaged application. */
+    static Optional<Path> quarkusAppDir() {
         try {
             CodeSource source = LocalStack.class.getProtectionDomain().getCodeSource();
             if (source != null) {
                 for (Path dir = Path.of(source.getLocation().toURI()); dir != null; dir = dir.getParent()) {
                     if (dir.getFileName() != null && dir.getFileName().toString().equals("quarkus-app")) {
-                        return dir.resolveSibling("local-stack");
+                        return Optional.of(dir);
                     }
                 }
             }
         } catch (URISyntaxException | IllegalArgumentException | SecurityException unknownLocation) {
-            // fall back to the working directory
+            // not a file location
         }
-        return Path.of("target", "local-stack").toAbsolutePath();
+        return Optional.empty();
     }
 
     public KafkaBroker kafka() {
