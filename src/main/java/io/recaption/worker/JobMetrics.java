@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Micrometer meters (Prometheus at /q/metrics): {@code recaption_jobs_total{kind,outcome}} with outcome
- * succeeded, failed, replayed, dead_lettered or abandoned; {@code recaption_job_seconds{kind}} for the
+ * succeeded, failed, replayed, dead_lettered or abandoned; {@code recaption_job_duration_seconds{kind}} for the
  * engine's time; {@code recaption_job_running} 1 while a job runs.
  */
 @ApplicationScoped
@@ -34,7 +34,7 @@ public class JobMetrics {
     }
 
     public void engineTime(JobKind kind, double seconds) {
-        Timer.builder("recaption.job.seconds")
+        Timer.builder("recaption.job.duration")
                 .description("time the engine spent on a job")
                 .tag("kind", kind.wireName())
                 .register(registry)
