@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         version = "recaption 0.1.0",
         description = "Edit real photographs by editing their captions (null-text inversion + Prompt-to-Prompt).",
         subcommands = {
+            ServeCommand.class,
             InvertCommand.class,
             EditCommand.class,
             RandomSnapshotCommand.class,

@@ -1,0 +1,53 @@
+package io.recaption.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The port between the worker and the model: everything the worker needs from Stable Diffusion, and nothing
+ * of Kafka or S3. The worker has already validated the request (ids, bucket, key, caption length in
+ * characters, option ranges, emphasis words), fetched the input into local files and bounded the image's
+ * bytes and pixels before it calls an engine; it uploads what the engine wrote, manifest last.
+ *
+ * <p>Progress: {@code progress} takes fractions 0..1. It may throw {@link JobCancelled} when the worker is
+ * shutting down; an engine must let that exception propagate (releasing its native memory on the way) and
+ * must not catch it as a failure.
+ *
+ * <p>Beans: the application's real implementation is an {@code @ApplicationScoped JobEngine}; until one
+ * exists {@link UnavailableEngine} (a {@code @DefaultBean}) stands in, never ready.
+ */
+public interface JobEngine {
+
+    /** File names an inversion consists of; {@link #MANIFEST} is written last and its presence means complete. */
+    String LATENTS = "latents.safetensors";
+    String NULL_EMBEDDINGS = "null-embeddings.safetensors";
+    String RECONSTRUCTION = "reconstruction.png";
+    String MANIFEST = "manifest.json";
+    /** The edited image of an edit (with {@link #MANIFEST}). */
+    String EDITED_IMAGE = "image.png";
+
+    /** Whether the model is loaded (readiness). */
+    boolean ready();
+
+    /**
+     * Inverts {@code imageFile} with {@code caption} into {@code outDir}: writes {@link #LATENTS},
+     * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}. Returns the manifest as a
+     * JSON object; a numeric {@code psnr} field in it (reconstruction vs input, dB) is copied into the
+     * inversion event's metrics.
+     *
+     * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
+     *     {@link ErrorCode#NOT_AN_IMAGE}, {@link ErrorCode#IMAGE_TOO_LARGE}, {@link ErrorCode#INVALID_OPTIONS})
+     */
+    ObjectNode invert(Path imageFile, String caption, InversionOptions options, Path outDir, DoubleConsumer progress)
+            throws JobFailure;
+
+    /**
+     * Renders an edit of the inversion stored in {@code inversionDir} (the four files of {@link #invert}) into
+     * {@code outDir}: {@link #EDITED_IMAGE}, then {@link #MANIFEST}. Returns the manifest.
+     *
+     * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
+     *     {@link ErrorCode#INVALID_OPTIONS} for a local-blend word found in neither caption)
+     */
+    ObjectNode edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure;
+}

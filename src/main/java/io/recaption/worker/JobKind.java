@@ -1,0 +1,17 @@
+package io.recaption.worker;
+
+/** The two kinds of job; {@code wireName} is the status's {@code kind} and the metrics' tag. */
+public enum JobKind {
+    INVERSION("inversion"),
+    EDIT("edit");
+
+    private final String wireName;
+
+    JobKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,182 @@
+package io.recaption.worker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges the values of a request that was read (ids are already safe): captions, option ranges, the input
+ * bucket allow-list and key, emphasis words. A violation is a {@link JobFailure}, answered with a failed
+ * event. Absent options take the configured defaults.
+ */
+@ApplicationScoped
+public class RequestValidator {
+
+    private final RecaptionConfig config;
+
+    public RequestValidator(RecaptionConfig config) {
+        this.config = config;
+    }
+
+    public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
+        String caption = caption(request.caption());
+        ImageRef image = new ImageRef(inputBucket(request.imageBucket()), imageKey(request.imageKey()));
+        RecaptionConfig.InversionDefaults defaults = config.inversion();
+        RecaptionConfig.Limits limits = config.limits();
+        String methodName = request.method() == null ? defaults.method() : request.method();
+        InversionMethod method = InversionMethod.byWireName(methodName)
+                .orElseThrow(() -> new JobFailure(ErrorCode.INVALID_OPTIONS, "options.method '" + RequestReader.clip(methodName)
+                        + "' is not one of " + InversionMethod.wireNames()));
+        InversionOptions options = new InversionOptions(
+                method,
+                integer("options.steps", request.steps(), defaults.steps(), 1, limits.maxSteps()),
+                real("options.guidanceScale", request.guidanceScale(), defaults.guidanceScale(), 0, limits.maxGuidanceScale()),
+                integer("options.innerSteps", request.innerSteps(), defaults.innerSteps(), 0, limits.maxInnerSteps()),
+                real("options.earlyStopEpsilon", request.earlyStopEpsilon(), defaults.earlyStopEpsilon(), 0, 1),
+                Boolean.TRUE.equals(request.truncateCaption()));
+        return new InversionJob(request.requestId(), image, caption, options);
+    }
+
+    public EditJob edit(WireRequests.Edit request) throws JobFailure {
+        String caption = caption(request.caption());
+        RecaptionConfig.Limits limits = config.limits();
+        if (request.emphasis().size() > limits.maxWords() || request.localBlend().size() > limits.maxWords()) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS,
+                    "at most " + limits.maxWords() + " words in emphasis and in localBlend");
+        }
+        Set<String> captionWords = new HashSet<>(words(caption));
+        Map<String, Double> emphasis = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> entry : request.emphasis().entrySet()) {
+            String word = singleWord("emphasis", entry.getKey());
+            if (!captionWords.contains(normalize(word))) {
+                throw new JobFailure(ErrorCode.EMPHASIS_WORD_NOT_IN_CAPTION,
+                        "emphasis word '" + RequestReader.clip(word) + "' is not a word of the caption");
+            }
+            double factor = entry.getValue();
+            if (!Double.isFinite(factor) || Math.abs(factor) > limits.maxEmphasis()) {
+                throw new JobFailure(ErrorCode.INVALID_OPTIONS, "emphasis factor of '" + RequestReader.clip(word)
+                        + "' must be finite within ±" + limits.maxEmphasis() + ", got " + factor);
+            }
+            emphasis.put(word, factor);
+        }
+        List<String> localBlend = new ArrayList<>();
+        for (String word : request.localBlend()) {
+            // which caption (source or edited) a blend word belongs to is the engine's to judge
+            localBlend.add(singleWord("localBlend", word));
+        }
+        RecaptionConfig.EditDefaults defaults = config.edit();
+        EditOptions options = new EditOptions(
+                caption,
+                emphasis,
+                localBlend,
+                real("crossReplaceSteps", request.crossReplaceSteps(), defaults.crossReplaceSteps(), 0, 1),
+                real("selfReplaceSteps", request.selfReplaceSteps(), defaults.selfReplaceSteps(), 0, 1));
+        return new EditJob(request.editId(), request.inversionId(), options);
+    }
+
+    /** The allowed input buckets: {@code recaption.input.buckets}, or the artifacts bucket. */
+    public List<String> inputBuckets() {
+        return config.input().buckets().filter(b -> !b.isEmpty()).orElse(List.of(config.artifacts().bucket()));
+    }
+
+    private String caption(String caption) throws JobFailure {
+        if (caption.isBlank()) {
+            throw new JobFailure(ErrorCode.EMPTY_CAPTION, "the caption is empty");
+        }
+        int max = config.limits().maxCaptionChars();
+        if (caption.length() > max) {
+            throw new JobFailure(ErrorCode.CAPTION_TOO_LONG,
+                    "the caption has " + caption.length() + " characters, at most " + max + " are accepted");
+        }
+        return caption.strip();
+    }
+
+    private String inputBucket(String bucket) throws JobFailure {
+        List<String> allowed = inputBuckets();
+        if (bucket == null) {
+            return allowed.get(0);
+        }
+        if (!allowed.contains(bucket)) {
+            throw new JobFailure(ErrorCode.BUCKET_NOT_ALLOWED,
+                    "bucket '" + RequestReader.clip(bucket) + "' is not an allowed input bucket");
+        }
+        return bucket;
+    }
+
+    /** Keys must be relative paths of plain segments: no '..' or '.', no leading '/', no backslash or controls. */
+    private String imageKey(String key) throws JobFailure {
+        int max = config.limits().maxKeyLength();
+        if (key.isEmpty()) {
+            throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY, "image.key is empty");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > max) {
+            throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY, "image.key is longer than " + max + " bytes");
+        }
+        if (key.startsWith("/")) {
+            throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY, "image.key must be relative, got '" + RequestReader.clip(key) + "'");
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+            throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY, "image.key contains a control character or a backslash");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY,
+                        "image.key has an empty, '.' or '..' segment: '" + RequestReader.clip(key) + "'");
+            }
+        }
+        return key;
+    }
+
+    private static String singleWord(String field, String word) throws JobFailure {
+        if (word.isBlank() || word.strip().chars().anyMatch(Character::isWhitespace)) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS,
+                    field + " entries must be single words, got '" + RequestReader.clip(word) + "'");
+        }
+        return word.strip();
+    }
+
+    /** Words as the caption is split for token positions (DESIGN §4): on spaces, compared without case or edge punctuation. */
+    static List<String> words(String caption) {
+        List<String> words = new ArrayList<>();
+        for (String word : caption.strip().split("\\s+")) {
+            String normalized = normalize(word);
+            if (!normalized.isEmpty()) {
+                words.add(normalized);
+            }
+        }
+        return words;
+    }
+
+    private static String normalize(String word) {
+        return word.toLowerCase(Locale.ROOT).replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
+    }
+
+    private static int integer(String field, Double value, int fallback, int min, int max) throws JobFailure {
+        if (value == null) {
+            return fallback;
+        }
+        double v = value;
+        if (!Double.isFinite(v) || v != Math.rint(v) || v < min || v > max) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS,
+                    field + " must be an integer in " + min + ".." + max + ", got " + value);
+        }
+        return (int) v;
+    }
+
+    private static double real(String field, Double value, double fallback, double min, double max) throws JobFailure {
+        if (value == null) {
+            return fallback;
+        }
+        double v = value;
+        if (!Double.isFinite(v) || v < min || v > max) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS, field + " must be finite in " + min + ".." + max + ", got " + value);
+        }
+        return v;
+    }
+}

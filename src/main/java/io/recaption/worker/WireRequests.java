@@ -1,0 +1,34 @@
+package io.recaption.worker;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Requests as read from the wire (DESIGN §5): shape and field types checked, values not yet; absent optional
+ * fields are null. {@link RequestValidator} turns them into jobs.
+ */
+final class WireRequests {
+
+    private WireRequests() {}
+
+    record Inversion(
+            String requestId,
+            String imageBucket,
+            String imageKey,
+            String caption,
+            String method,
+            Double steps,
+            Double guidanceScale,
+            Double innerSteps,
+            Double earlyStopEpsilon,
+            Boolean truncateCaption) {}
+
+    record Edit(
+            String editId,
+            String inversionId,
+            String caption,
+            Map<String, Double> emphasis,
+            List<String> localBlend,
+            Double crossReplaceSteps,
+            Double selfReplaceSteps) {}
+}

@@ -1,0 +1,107 @@
+package io.recaption.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading and judging requests without Kafka: the edges the end-to-end bad-input test does not walk. */
+class RequestValidatorTest {
+
+    private final RequestValidator validator = new RequestValidator(config(Map.of()));
+
+    static RecaptionConfig config(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "recaption.topics.inversion-requests", "a", "recaption.topics.inversion-events", "b",
+                "recaption.topics.edit-requests", "c", "recaption.topics.edit-events", "d",
+                "recaption.topics.inversion-requests-dlq", "e", "recaption.topics.edit-requests-dlq", "f",
+                "recaption.consumer-group", "g", "recaption.model.path", "model",
+                "recaption.artifacts.bucket", "artifacts"));
+        properties.putAll(overrides);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(RecaptionConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        return config.getConfigMapping(RecaptionConfig.class);
+    }
+
+    @Test
+    void absentOptionsTakeTheConfiguredDefaultsAndTheImageTheArtifactsBucket() throws Exception {
+        InversionJob job = validator.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, \"caption\": \"  a cat \", \"extra\": [1]}")));
+        assertEquals(new ImageRef("artifacts", "uploads/a.png"), job.image());
+        assertEquals("a cat", job.caption());
+        assertEquals(new InversionOptions(InversionMethod.NULL_TEXT, 50, 7.5, 10, 1e-5, false), job.options());
+    }
+
+    @Test
+    void integralFloatsAreIntegers() throws Exception {
+        InversionJob job = validator.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\", \"options\": {\"steps\": 20.0, \"method\": \"direct\"}}")));
+        assertEquals(20, job.options().steps());
+        assertEquals(InversionMethod.DIRECT, job.options().method());
+    }
+
+    @Test
+    void inputBucketsAreAnAllowList() throws Exception {
+        RequestValidator twoBuckets = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads,more")));
+        assertEquals(List.of("uploads", "more"), twoBuckets.inputBuckets());
+        assertEquals("uploads", twoBuckets.inversion(inversion("a.png", null)).image().bucket());
+        assertEquals("more", twoBuckets.inversion(inversion("a.png", "more")).image().bucket());
+        assertEquals(ErrorCode.BUCKET_NOT_ALLOWED,
+                assertThrows(JobFailure.class, () -> twoBuckets.inversion(inversion("a.png", "artifacts"))).code());
+    }
+
+    @Test
+    void keysAreRelativePathsOfPlainSegments() {
+        for (String key : List.of("a//b.png", "./a.png", "a/./b.png", "a/..", "dir/", "a\\b.png", "a\u0000b.png", "tab\there.png")) {
+            assertEquals(ErrorCode.INVALID_IMAGE_KEY,
+                    assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
+        }
+    }
+
+    @Test
+    void emphasisWordsAreCaptionWordsWhateverTheirCaseAndPunctuation() throws Exception {
+        EditJob job = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"A Fluffy, striped cat.\", \"emphasis\": {\"fluffy\": 2, \"cat\": -1}}")));
+        assertEquals(Map.of("fluffy", 2.0, "cat", -1.0), job.options().emphasis());
+        assertEquals(0.8, job.options().crossReplaceSteps());
+        assertEquals(0.4, job.options().selfReplaceSteps());
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a striped cat\", \"emphasis\": {\"striped cat\": 2}}")))).code());
+    }
+
+    @Test
+    void tooManyWordsAreRefused() {
+        StringBuilder blend = new StringBuilder("[");
+        for (int i = 0; i < 17; i++) {
+            blend.append(i == 0 ? "" : ",").append("\"w").append(i).append('"');
+        }
+        blend.append(']');
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlend\": " + blend + "}")))).code());
+    }
+
+    @Test
+    void trailingGarbageIsNotJson() {
+        assertEquals(ErrorCode.NOT_JSON, assertThrows(InvalidMessage.class, () -> RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\"} {}"))).code());
+    }
+
+    private static WireRequests.Inversion inversion(String key, String bucket) throws InvalidMessage {
+        String image = bucket == null ? "{\"key\": \"" + key.replace("\\", "\\\\").replace("\u0000", "\\u0000").replace("\t", "\\t") + "\"}"
+                : "{\"bucket\": \"" + bucket + "\", \"key\": \"" + key + "\"}";
+        return RequestReader.inversion(bytes("{\"requestId\": \"r1\", \"image\": " + image + ", \"caption\": \"a cat\"}"));
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}

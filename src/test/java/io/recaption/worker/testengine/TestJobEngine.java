@@ -1,0 +1,242 @@
+package io.recaption.worker.testengine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recaption.worker.EditOptions;
+import io.recaption.worker.ErrorCode;
+import io.recaption.worker.InversionOptions;
+import io.recaption.worker.JobEngine;
+import io.recaption.worker.JobFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
+import javax.imageio.ImageIO;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A test-only engine that does real but trivial work instead of Stable Diffusion: it decodes the image with
+ * ImageIO (so undecodable inputs fail as they would), counts caption "tokens" as words + 2 against the CLIP
+ * context of 77, writes small real safetensors/PNG/JSON files with the contract's names, reports progress
+ * per step and waits {@code recaption-test.engine.step-delay} per step (so tests can make a job long).
+ * Selected as a CDI alternative by the worker tests' profile (or by {@code quarkus.arc.selected-alternatives}
+ * in the child worker the kill test builds).
+ */
+@Alternative
+@ApplicationScoped
+public class TestJobEngine implements JobEngine {
+
+    /** CLIP's context length, including the begin and end tokens. */
+    private static final int CONTEXT = 77;
+    private static final int RECONSTRUCTION_SIZE = 64;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, AtomicInteger> inversions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> edits = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostRunning = new AtomicInteger();
+    private volatile Duration stepDelay;
+
+    public TestJobEngine(@ConfigProperty(name = "recaption-test.engine.step-delay", defaultValue = "PT0S") Duration stepDelay) {
+        this.stepDelay = stepDelay;
+    }
+
+    public void setStepDelay(Duration stepDelay) {
+        this.stepDelay = stepDelay;
+    }
+
+    /** How many inversions ran to completion with this caption. */
+    public int inversions(String caption) {
+        return inversions.getOrDefault(caption, new AtomicInteger()).get();
+    }
+
+    /** How many edits ran to completion with this caption. */
+    public int edits(String caption) {
+        return edits.getOrDefault(caption, new AtomicInteger()).get();
+    }
+
+    /** The most jobs that ever ran at the same time in this engine. */
+    public int mostConcurrentJobs() {
+        return mostRunning.get();
+    }
+
+    @Override
+    public boolean ready() {
+        return true;
+    }
+
+    @Override
+    public ObjectNode invert(Path imageFile, String caption, InversionOptions options, Path outDir, DoubleConsumer progress)
+            throws JobFailure {
+        checkTokens(caption, options.truncateCaption());
+        BufferedImage image = read(imageFile);
+        BufferedImage reconstruction = resize(image, RECONSTRUCTION_SIZE, RECONSTRUCTION_SIZE);
+        steps(options.steps(), progress);
+        try {
+            float[] meanColor = meanColor(reconstruction);
+            Safetensors.write(outDir.resolve(LATENTS), Map.of("zT", meanColor, "z0", meanColor));
+            float[] nulls = new float[options.steps() * 4];
+            Arrays.fill(nulls, (float) options.guidanceScale());
+            Safetensors.write(outDir.resolve(NULL_EMBEDDINGS), Map.of("nullEmbeddings", nulls));
+            ImageIO.write(reconstruction, "png", outDir.resolve(RECONSTRUCTION).toFile());
+            ObjectNode manifest = json.createObjectNode();
+            manifest.put("engine", "test");
+            manifest.put("caption", caption);
+            manifest.put("method", options.method().wireName());
+            manifest.put("steps", options.steps());
+            manifest.put("guidanceScale", options.guidanceScale());
+            manifest.put("width", image.getWidth());
+            manifest.put("height", image.getHeight());
+            manifest.put("psnr", psnr(image, resize(reconstruction, image.getWidth(), image.getHeight())));
+            manifest.put("nonce", System.nanoTime());
+            json.writerWithDefaultPrettyPrinter().writeValue(outDir.resolve(MANIFEST).toFile(), manifest);
+            inversions.computeIfAbsent(caption, c -> new AtomicInteger()).incrementAndGet();
+            return manifest;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public ObjectNode edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure {
+        checkTokens(options.caption(), false);
+        try {
+            for (String name : new String[] {LATENTS, NULL_EMBEDDINGS, RECONSTRUCTION, MANIFEST}) {
+                if (!Files.isRegularFile(inversionDir.resolve(name))) {
+                    throw new JobFailure(ErrorCode.INVERSION_NOT_FOUND, "the inversion has no " + name);
+                }
+            }
+            JsonNode inversion = json.readTree(inversionDir.resolve(MANIFEST).toFile());
+            String source = inversion.path("caption").asText();
+            Set<String> words = new HashSet<>(Arrays.asList((source + " " + options.caption()).toLowerCase(Locale.ROOT).split("\\s+")));
+            for (String word : options.localBlend()) {
+                if (!words.contains(word.toLowerCase(Locale.ROOT))) {
+                    throw new JobFailure(ErrorCode.INVALID_OPTIONS, "local blend word '" + word + "' is in neither caption");
+                }
+            }
+            int steps = inversion.path("steps").asInt(1);
+            BufferedImage image = read(inversionDir.resolve(RECONSTRUCTION));
+            steps(steps, progress);
+            // "edit": swap red and blue, so the result visibly differs from the reconstruction
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    int rgb = image.getRGB(x, y);
+                    image.setRGB(x, y, (rgb & 0xff00ff00) | ((rgb >> 16) & 0xff) | ((rgb & 0xff) << 16));
+                }
+            }
+            ImageIO.write(image, "png", outDir.resolve(EDITED_IMAGE).toFile());
+            ObjectNode manifest = json.createObjectNode();
+            manifest.put("engine", "test");
+            manifest.put("sourceCaption", source);
+            manifest.put("caption", options.caption());
+            manifest.set("emphasis", json.valueToTree(options.emphasis()));
+            manifest.set("localBlend", json.valueToTree(options.localBlend()));
+            manifest.put("crossReplaceSteps", options.crossReplaceSteps());
+            manifest.put("selfReplaceSteps", options.selfReplaceSteps());
+            json.writerWithDefaultPrettyPrinter().writeValue(outDir.resolve(MANIFEST).toFile(), manifest);
+            edits.computeIfAbsent(options.caption(), c -> new AtomicInteger()).incrementAndGet();
+            return manifest;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void checkTokens(String caption, boolean truncate) throws JobFailure {
+        int tokens = caption.strip().split("\\s+").length + 2;
+        if (tokens > CONTEXT && !truncate) {
+            throw new JobFailure(ErrorCode.CAPTION_TOO_LONG,
+                    "the caption has " + tokens + " tokens, the text encoder takes " + CONTEXT);
+        }
+    }
+
+    private void steps(int steps, DoubleConsumer progress) {
+        mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+            runSteps(steps, progress);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void runSteps(int steps, DoubleConsumer progress) {
+        for (int i = 1; i <= steps; i++) {
+            if (!stepDelay.isZero()) {
+                try {
+                    Thread.sleep(stepDelay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            progress.accept((double) i / steps);
+        }
+    }
+
+    private static BufferedImage read(Path file) throws JobFailure {
+        try {
+            BufferedImage image = ImageIO.read(file.toFile());
+            if (image == null) {
+                throw new JobFailure(ErrorCode.NOT_AN_IMAGE, "ImageIO cannot decode the input");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new JobFailure(ErrorCode.NOT_AN_IMAGE, "ImageIO cannot decode the input: " + e.getMessage());
+        }
+    }
+
+    private static BufferedImage resize(BufferedImage image, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+
+    private static float[] meanColor(BufferedImage image) {
+        float[] sum = new float[4];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                sum[0] += (rgb >> 16) & 0xff;
+                sum[1] += (rgb >> 8) & 0xff;
+                sum[2] += rgb & 0xff;
+                sum[3] += 1;
+            }
+        }
+        return new float[] {sum[0] / sum[3] / 255f, sum[1] / sum[3] / 255f, sum[2] / sum[3] / 255f, 1f};
+    }
+
+    private static double psnr(BufferedImage a, BufferedImage b) {
+        double squared = 0;
+        int n = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    double d = ((p >> shift) & 0xff) - ((q >> shift) & 0xff);
+                    squared += d * d;
+                    n++;
+                }
+            }
+        }
+        double mse = squared / n;
+        return mse == 0 ? 100.0 : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+}
