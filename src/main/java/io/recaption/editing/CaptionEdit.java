@@ -82,7 +82,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         List<String> sourceKeys = sourceWords.stream().map(WordIndex::normalize).toList();
         for (String word : allEmphasis.keySet()) {
             if (!editedKeys.contains(WordIndex.normalize(word))) {
-                throw new InputRejectedException("UNKNOWN_WORD", "the emphasised word '" + word
+                throw new InputRejectedException("UNKNOWN_EMPHASIS_WORD", "the emphasised word '" + word
                         + "' is not in the caption \"" + edited + "\"");
             }
         }
@@ -90,7 +90,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         for (String word : blend) {
             String key = WordIndex.normalize(word);
             if (!editedKeys.contains(key) && !sourceKeys.contains(key)) {
-                throw new InputRejectedException("UNKNOWN_WORD", "the local-blend word '" + word
+                throw new InputRejectedException("UNKNOWN_BLEND_WORD", "the local-blend word '" + word
                         + "' is in neither caption");
             }
         }

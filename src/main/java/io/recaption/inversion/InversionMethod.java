@@ -36,6 +36,12 @@ public enum InversionMethod {
                 + "' (one of null-text, global-null-text, negative-prompt, direct)");
     }
 
+    /** Every label, for messages. */
+    public static String labels() {
+        return java.util.Arrays.stream(values()).map(InversionMethod::label)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     @Override
     public String toString() {
         return label;

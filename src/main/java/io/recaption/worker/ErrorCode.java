@@ -30,6 +30,8 @@ public enum ErrorCode {
     NOT_AN_IMAGE,
     IMAGE_TOO_LARGE,
     INVERSION_NOT_FOUND,
+    /** The stored inversion's files are incomplete, corrupt or of another format version. */
+    CORRUPT_INVERSION,
     EMPHASIS_WORD_NOT_IN_CAPTION,
     /** S3 did not answer after the configured retries. */
     STORAGE_UNAVAILABLE,

@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.inversion.InversionMethod;
+
 /**
  * The {@code options} of an inversion request, defaults filled in from {@code recaption.inversion.*} and
  * validated by the worker: {@code steps} in 1..limit, {@code guidanceScale} finite in 0..limit,

@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.inversion.InversionMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,9 +31,13 @@ public class RequestValidator {
         RecaptionConfig.InversionDefaults defaults = config.inversion();
         RecaptionConfig.Limits limits = config.limits();
         String methodName = request.method() == null ? defaults.method() : request.method();
-        InversionMethod method = InversionMethod.byWireName(methodName)
-                .orElseThrow(() -> new JobFailure(ErrorCode.INVALID_OPTIONS, "options.method '" + RequestReader.clip(methodName)
-                        + "' is not one of " + InversionMethod.wireNames()));
+        InversionMethod method;
+        try {
+            method = InversionMethod.parse(methodName);
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS, "options.method '" + RequestReader.clip(methodName)
+                    + "' is not one of " + InversionMethod.labels());
+        }
         InversionOptions options = new InversionOptions(
                 method,
                 integer("options.steps", request.steps(), defaults.steps(), 1, limits.maxSteps()),

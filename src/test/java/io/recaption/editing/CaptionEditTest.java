@@ -71,7 +71,7 @@ class CaptionEditTest {
     void unknownWordsAndBadFactorsAreRefusedClearly() {
         InputRejectedException unknown = assertThrows(InputRejectedException.class, () -> CaptionEdit.derive(
                 "a cat sitting next to a mirror", "a cat sitting next to a mirror", Map.of("fluffy", 2f), List.of()));
-        assertEquals("UNKNOWN_WORD", unknown.code());
+        assertEquals("UNKNOWN_EMPHASIS_WORD", unknown.code());
         assertTrue(unknown.getMessage().contains("fluffy"), unknown.getMessage());
         for (String bad : new String[] {"NaN", "Infinity", "-1", "abc", "1e9"}) {
             InputRejectedException e = assertThrows(InputRejectedException.class,
@@ -80,7 +80,7 @@ class CaptionEditTest {
         }
         assertEquals("INVALID_FACTOR", assertThrows(InputRejectedException.class,
                 () -> CaptionEdit.derive("a cat", "a cat", Map.of("cat", Float.NaN), List.of())).code());
-        assertEquals("UNKNOWN_WORD", assertThrows(InputRejectedException.class,
+        assertEquals("UNKNOWN_BLEND_WORD", assertThrows(InputRejectedException.class,
                 () -> CaptionEdit.derive("a cat", "a dog", Map.of(), List.of("bird"))).code());
     }
 

@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.inversion.InversionMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

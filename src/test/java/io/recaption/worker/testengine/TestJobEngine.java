@@ -97,7 +97,7 @@ public class TestJobEngine implements JobEngine {
             ObjectNode manifest = json.createObjectNode();
             manifest.put("engine", "test");
             manifest.put("caption", caption);
-            manifest.put("method", options.method().wireName());
+            manifest.put("method", options.method().label());
             manifest.put("steps", options.steps());
             manifest.put("guidanceScale", options.guidanceScale());
             manifest.put("width", image.getWidth());
