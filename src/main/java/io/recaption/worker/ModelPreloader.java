@@ -4,7 +4,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Starts loading the model as the worker starts, rather than at the first readiness probe. */
 @ApplicationScoped
@@ -13,12 +12,11 @@ public class ModelPreloader {
     @Inject
     JobEngine engine;
 
-    /** Off for the local commands ({@code cli} profile), which load their own model. */
-    @ConfigProperty(name = "recaption.model.preload", defaultValue = "true")
-    boolean preload;
+    @Inject
+    RecaptionConfig config;
 
     void onStart(@Observes StartupEvent event) {
-        if (preload) {
+        if (config.model().preload()) {
             engine.ready();
         }
     }

@@ -61,6 +61,10 @@ public interface RecaptionConfig {
     interface Model {
         /** The diffusers snapshot folder the engine loads. */
         String path();
+
+        /** Load the model as the worker starts (off for the local commands, which load their own). */
+        @WithDefault("true")
+        boolean preload();
     }
 
     interface Artifacts {
