@@ -114,7 +114,7 @@ public final class Editor {
         if (cross == null && blend == null && settings.selfReplaceSteps() == 0) {
             return null;
         }
-        return new PromptToPromptController(2, cross, blend, settings, latentHeight);
+        return new PromptToPromptController(2, cross, blend, settings, latentHeight, model.unet().defaultProcessor());
     }
 
     /** Token spans [start, end) of the given words. */

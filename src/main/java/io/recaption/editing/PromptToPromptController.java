@@ -25,12 +25,18 @@ public final class PromptToPromptController implements AttentionProcessor, StepH
     private final LocalBlend localBlend;
     private final EditSettings settings;
     private final int latentHeight;
+    private final AttentionProcessor passthrough;
     private int step;
     private int crossEnd;
     private int selfEnd;
 
+    /**
+     * @param passthrough what a layer runs where the controller neither changes nor records anything (the
+     *     model's fused attention)
+     */
     public PromptToPromptController(int images, CrossAttentionEdit crossEdit, LocalBlend localBlend,
-            EditSettings settings, int latentHeight) {
+            EditSettings settings, int latentHeight, AttentionProcessor passthrough) {
+        this.passthrough = passthrough;
         this.images = images;
         this.crossEdit = crossEdit;
         this.localBlend = localBlend;
@@ -53,10 +59,14 @@ public final class PromptToPromptController implements AttentionProcessor, StepH
     /** query [2n, h, Nq, dh], key/value [2n, h, Nk, dh] → [2n, h, Nq, dh]. */
     @Override
     public NDArray attend(AttentionSite site, NDArray query, NDArray key, NDArray value, float scale) {
-        NDArray probabilities = AttentionProcessor.probabilities(query, key, scale);
         boolean replaceCross = site.cross() && crossEdit != null && step < crossEnd;
         int maxSide = (int) Math.floor(settings.selfReplaceMaxFraction() * latentHeight);
         boolean replaceSelf = !site.cross() && step < selfEnd && site.height() <= maxSide;
+        boolean record = localBlend != null && localBlend.wants(site);
+        if (!replaceCross && !replaceSelf && !record) {
+            return passthrough.attend(site, query, key, value, scale);
+        }
+        NDArray probabilities = AttentionProcessor.probabilities(query, key, scale);
         if (replaceCross || replaceSelf) {
             NDArray source = probabilities.get(images);
             NDArray edited = probabilities.get(images + 1 + ":");
@@ -64,7 +74,7 @@ public final class PromptToPromptController implements AttentionProcessor, StepH
                     : source.expandDims(0).repeat(0, images - 1);
             probabilities = probabilities.get(":" + (images + 1)).concat(replaced, 0);
         }
-        if (localBlend != null && localBlend.wants(site)) {
+        if (record) {
             localBlend.record(site, probabilities.get(images + ":"));
         }
         return probabilities.matMul(value);

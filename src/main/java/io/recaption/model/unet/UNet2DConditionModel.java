@@ -1,6 +1,7 @@
 package io.recaption.model.unet;
 
 import io.recaption.model.nn.Scalars;
+import io.recaption.model.nn.FusedAttention;
 import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -49,6 +50,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final UnaryOperator<NDArray> convAct;
     private final Conv2d convOut;
     private final List<Attention> attentionLayers;
+    private final AttentionProcessor defaultProcessor;
 
     private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config) {
         this.config = config;
@@ -85,6 +87,8 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
         upBlocks.forEach(b -> layers.addAll(b.attentionLayers()));
         this.attentionLayers = Collections.unmodifiableList(layers);
+        this.defaultProcessor = fusedOrPlain(manager);
+        attentionLayers.forEach(layer -> layer.setProcessor(defaultProcessor));
         // every tensor has been taken by the blocks above
         this.parameterCount = weights.parametersTaken();
     }
@@ -180,9 +184,30 @@ public final class UNet2DConditionModel implements AutoCloseable {
         attentionLayers.forEach(layer -> layer.setProcessor(processor));
     }
 
-    /** Puts plain attention ({@link AttentionProcessor#DEFAULT}) back in every layer. */
+    /** Puts the default attention back in every layer. */
     public void resetAttentionProcessors() {
-        setAttentionProcessor(AttentionProcessor.DEFAULT);
+        setAttentionProcessor(defaultProcessor);
+    }
+
+    /**
+     * What layers run when no controller is installed: libtorch's fused kernel, which gives the same
+     * numbers as {@link AttentionProcessor#DEFAULT} without forming the probabilities. Controllers that
+     * need the probabilities compute them; where they change nothing they can call this instead.
+     */
+    public AttentionProcessor defaultProcessor() {
+        return defaultProcessor;
+    }
+
+    /** The fused kernel (Attention's scale is always dh^-1/2, the kernel's own), or plain attention where it cannot load. */
+    private static AttentionProcessor fusedOrPlain(NDManager manager) {
+        try {
+            FusedAttention fused = FusedAttention.load(manager);
+            return (site, query, key, value, scale) -> fused.apply(query, key, value);
+        } catch (RuntimeException | LinkageError e) {
+            System.getLogger(UNet2DConditionModel.class.getName()).log(System.Logger.Level.WARNING,
+                    "fused attention unavailable, using plain attention: " + e);
+            return AttentionProcessor.DEFAULT;
+        }
     }
 
     /** Number of weights (scalars) in the checkpoint. */

@@ -109,6 +109,6 @@ class AttentionProcessorTest extends TinySdUnetTest {
         assertEquals(1, sites.size());
         assertEquals(target.path(), sites.get(0).path());
         unet.resetAttentionProcessors();
-        assertSame(AttentionProcessor.DEFAULT, target.processor());
+        assertSame(unet.defaultProcessor(), target.processor());
     }
 }
