@@ -97,6 +97,8 @@ public final class Inverter {
         for (int i = 1; i < steps; i++) {
             trajectory.get(i).close();
         }
+        cond.close();
+        emptyNull.close();
         return new Inversion(z0, zT, nullEmbeddings, offsets, innerRun, losses, reconstruction, seconds,
                 denoiser.evaluations());
     }
