@@ -1,5 +1,7 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.resnet.Upsample2D;
+import io.recaption.model.resnet.ResnetBlock2D;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.weights.WeightMap;
 import java.util.List;

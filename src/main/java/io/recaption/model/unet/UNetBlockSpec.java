@@ -1,5 +1,8 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.resnet.Upsample2D;
+import io.recaption.model.resnet.Downsample2D;
+import io.recaption.model.resnet.ResnetBlock2D;
 import io.recaption.model.nn.Activations;
 import io.recaption.model.weights.WeightMap;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.recaption.model.unet;
 
+import io.recaption.model.resnet.Downsample2D;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.recaption.model.vae;
 
+import io.recaption.model.resnet.Downsample2D;
+import io.recaption.model.resnet.ResnetBlock2D;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.weights.WeightMap;
 import java.util.ArrayList;
@@ -15,20 +17,24 @@ final class DownEncoderBlock2D {
     private final List<ResnetBlock2D> resnets = new ArrayList<>();
     private final Downsample2D downsampler;
 
+    /** The encoder's downsamplers are built with padding=0: pad right and bottom by one, then convolve. */
+    private static final int DOWNSAMPLE_PADDING = 0;
+
     DownEncoderBlock2D(WeightMap weights, long inChannels, long outChannels, int layers, boolean addDownsample,
             BlockStyle style) {
         for (int j = 0; j < layers; j++) {
-            resnets.add(new ResnetBlock2D(weights.child("resnets", j), j == 0 ? inChannels : outChannels,
-                    outChannels, style));
+            resnets.add(new ResnetBlock2D(weights.child("resnets", j), style.resnet(j == 0 ? inChannels : outChannels,
+                    outChannels)));
         }
-        this.downsampler = addDownsample ? new Downsample2D(weights.child("downsamplers", 0), outChannels) : null;
+        this.downsampler = addDownsample ? new Downsample2D(weights.child("downsamplers", 0), outChannels,
+                DOWNSAMPLE_PADDING) : null;
     }
 
     /** [B, in, H, W] → [B, out, H/2, W/2] (H, W on the last level) */
     NDArray forward(NDArray x) {
         List<UnaryOperator<NDArray>> stages = new ArrayList<>();
         for (ResnetBlock2D resnet : resnets) {
-            stages.add(resnet::forward);
+            stages.add(h -> resnet.forward(h, null));
         }
         if (downsampler != null) {
             stages.add(downsampler::forward);

@@ -1,5 +1,6 @@
 package io.recaption.model.vae;
 
+import io.recaption.model.resnet.ResnetBlock2D;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.weights.WeightMap;
 import java.util.List;
@@ -16,15 +17,16 @@ final class UNetMidBlock2D {
     private final ResnetBlock2D resnet1;
 
     UNetMidBlock2D(WeightMap weights, long channels, boolean addAttention, BlockStyle style) {
-        this.resnet0 = new ResnetBlock2D(weights.child("resnets", 0), channels, channels, style);
+        this.resnet0 = new ResnetBlock2D(weights.child("resnets", 0), style.resnet(channels, channels));
         this.attention = addAttention ? new AttentionBlock(weights.child("attentions", 0), channels, style) : null;
-        this.resnet1 = new ResnetBlock2D(weights.child("resnets", 1), channels, channels, style);
+        this.resnet1 = new ResnetBlock2D(weights.child("resnets", 1), style.resnet(channels, channels));
     }
 
     /** [B, C, H, W] → [B, C, H, W] */
     NDArray forward(NDArray x) {
         return attention == null
-                ? Scopes.chain(x, List.of(resnet0::forward, resnet1::forward))
-                : Scopes.chain(x, List.of(resnet0::forward, attention::forward, resnet1::forward));
+                ? Scopes.chain(x, List.of(h -> resnet0.forward(h, null), h -> resnet1.forward(h, null)))
+                : Scopes.chain(x, List.of(h -> resnet0.forward(h, null), attention::forward,
+                        h -> resnet1.forward(h, null)));
     }
 }

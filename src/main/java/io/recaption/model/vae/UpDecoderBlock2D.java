@@ -1,5 +1,7 @@
 package io.recaption.model.vae;
 
+import io.recaption.model.resnet.Upsample2D;
+import io.recaption.model.resnet.ResnetBlock2D;
 import ai.djl.ndarray.NDArray;
 import io.recaption.model.weights.WeightMap;
 import java.util.ArrayList;
@@ -18,8 +20,8 @@ final class UpDecoderBlock2D {
     UpDecoderBlock2D(WeightMap weights, long inChannels, long outChannels, int layers, boolean addUpsample,
             BlockStyle style) {
         for (int j = 0; j < layers; j++) {
-            resnets.add(new ResnetBlock2D(weights.child("resnets", j), j == 0 ? inChannels : outChannels,
-                    outChannels, style));
+            resnets.add(new ResnetBlock2D(weights.child("resnets", j), style.resnet(j == 0 ? inChannels : outChannels,
+                    outChannels)));
         }
         this.upsampler = addUpsample ? new Upsample2D(weights.child("upsamplers", 0), outChannels) : null;
     }
@@ -28,10 +30,10 @@ final class UpDecoderBlock2D {
     NDArray forward(NDArray x) {
         List<UnaryOperator<NDArray>> stages = new ArrayList<>();
         for (ResnetBlock2D resnet : resnets) {
-            stages.add(resnet::forward);
+            stages.add(h -> resnet.forward(h, null));
         }
         if (upsampler != null) {
-            stages.add(upsampler::forward);
+            stages.add(h -> upsampler.forward(h, null));
         }
         return Scopes.chain(x, stages);
     }

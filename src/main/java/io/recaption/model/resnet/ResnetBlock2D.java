@@ -1,4 +1,4 @@
-package io.recaption.model.unet;
+package io.recaption.model.resnet;
 
 import io.recaption.model.nn.Scalars;
 import io.recaption.model.nn.Scope;
@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 public final class ResnetBlock2D {
 
     /**
-     * @param tembChannels width of the time embedding
+     * @param tembChannels width of the time embedding; 0 for none (the VAE's resnets)
      * @param outputScaleFactor the sum is divided by it (the UNet's {@code mid_block_scale_factor} in the mid block, else 1)
      */
     public record Spec(long inChannels, long outChannels, long tembChannels, int groups, double eps,
@@ -35,12 +35,14 @@ public final class ResnetBlock2D {
     private final double outputScaleFactor;
     private final UnaryOperator<NDArray> activation;
 
-    ResnetBlock2D(WeightMap weights, Spec spec) {
+    public ResnetBlock2D(WeightMap weights, Spec spec) {
         long in = spec.inChannels();
         long out = spec.outChannels();
         this.norm1 = new GroupNorm(weights.child("norm1"), spec.groups(), in, spec.eps());
         this.conv1 = new Conv2d(weights.child("conv1"), Conv2d.Spec.of(in, out, KERNEL));
-        this.timeEmbProj = new Linear(weights.child("time_emb_proj"), spec.tembChannels(), out, true);
+        // the VAE's resnets have no time embedding (temb_channels=None): tembChannels 0
+        this.timeEmbProj = spec.tembChannels() > 0
+                ? new Linear(weights.child("time_emb_proj"), spec.tembChannels(), out, true) : null;
         this.norm2 = new GroupNorm(weights.child("norm2"), spec.groups(), out, spec.eps());
         this.conv2 = new Conv2d(weights.child("conv2"), Conv2d.Spec.of(out, out, KERNEL));
         this.convShortcut = in == out ? null : new Conv2d(weights.child("conv_shortcut"), Conv2d.Spec.of(in, out, 1));
@@ -48,14 +50,16 @@ public final class ResnetBlock2D {
         this.activation = spec.activation();
     }
 
-    /** x [B, in, H, W], temb [B, T] → [B, out, H, W] */
+    /** x [B, in, H, W], temb [B, T] (null without a time embedding) → [B, out, H, W] */
     public NDArray forward(NDArray x, NDArray temb) {
         try (Scope scope = Scope.below(x)) {
             NDArray input = scope.enter(x);
             NDArray h = conv1.forward(activation.apply(norm1.forward(input)));
             // temb = time_emb_proj(act(temb))[:, :, None, None], added to every pixel of its channel
-            NDArray time = timeEmbProj.forward(activation.apply(scope.enter(temb)));
-            h = h.add(time.expandDims(2).expandDims(3));
+            if (timeEmbProj != null) {
+                NDArray time = timeEmbProj.forward(activation.apply(scope.enter(temb)));
+                h = h.add(time.expandDims(2).expandDims(3));
+            }
             h = conv2.forward(activation.apply(norm2.forward(h)));
             NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
             NDArray out = shortcut.add(h);

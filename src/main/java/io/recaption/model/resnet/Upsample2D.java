@@ -1,4 +1,4 @@
-package io.recaption.model.unet;
+package io.recaption.model.resnet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +18,7 @@ public final class Upsample2D {
 
     private final Conv2d conv;
 
-    Upsample2D(WeightMap weights, long channels) {
+    public Upsample2D(WeightMap weights, long channels) {
         this.conv = new Conv2d(weights.child("conv"), Conv2d.Spec.of(channels, channels, KERNEL));
     }
 

@@ -1,4 +1,4 @@
-package io.recaption.model.unet;
+package io.recaption.model.resnet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
@@ -20,7 +20,7 @@ public final class Downsample2D {
     private final Conv2d conv;
     private final boolean padRightBottom;
 
-    Downsample2D(WeightMap weights, long channels, int padding) {
+    public Downsample2D(WeightMap weights, long channels, int padding) {
         this.conv = new Conv2d(weights.child("conv"), Conv2d.Spec.of(channels, channels, KERNEL).strided(STRIDE, padding));
         this.padRightBottom = padding == 0;
     }
