@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             EditCommand.class,
             RandomSnapshotCommand.class,
             UnetBenchCommand.class,
+            ShapesSampleCommand.class,
         })
 public class RecaptionCommand implements Runnable {
 
