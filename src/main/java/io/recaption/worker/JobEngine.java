@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.artifacts.InversionFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.function.DoubleConsumer;
@@ -20,10 +21,10 @@ import java.util.function.DoubleConsumer;
 public interface JobEngine {
 
     /** File names an inversion consists of; {@link #MANIFEST} is written last and its presence means complete. */
-    String LATENTS = "latents.safetensors";
-    String NULL_EMBEDDINGS = "null-embeddings.safetensors";
-    String RECONSTRUCTION = "reconstruction.png";
-    String MANIFEST = "manifest.json";
+    String LATENTS = InversionFiles.LATENTS;
+    String NULL_EMBEDDINGS = InversionFiles.NULL_EMBEDDINGS;
+    String RECONSTRUCTION = InversionFiles.RECONSTRUCTION;
+    String MANIFEST = InversionFiles.MANIFEST;
     /** The edited image of an edit (with {@link #MANIFEST}). */
     String EDITED_IMAGE = "image.png";
 
