@@ -8,6 +8,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -29,6 +31,27 @@ public final class ImageFiles {
 
     private ImageFiles() {}
 
+    /** What an image's header declares. */
+    public record Header(int width, int height, String format) {}
+
+    /**
+     * Reads only the header of an image file: refuses an empty file, anything that is not an image in a
+     * supported format, and more pixels than the limit (a decompression bomb declares a huge canvas in a
+     * few bytes) — before any pixel is decoded.
+     */
+    public static Header inspect(Path file, Limits limits) {
+        try {
+            if (Files.size(file) == 0) {
+                throw new InputRejectedException("EMPTY_IMAGE", "the image is empty (0 bytes)");
+            }
+            try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+                return withReader(input, limits, (reader, header) -> header);
+            }
+        } catch (IOException e) {
+            throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Decodes PNG, JPEG, BMP, GIF (and WebP where an ImageIO plugin is present), upright, RGB. */
     public static BufferedImage decode(byte[] bytes, Limits limits) {
         if (bytes == null || bytes.length == 0) {
@@ -39,35 +62,46 @@ public final class ImageFiles {
                     + " bytes; at most " + limits.maxBytes() + " are accepted");
         }
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
-                throw new InputRejectedException("NOT_AN_IMAGE", "the data is not an image in a supported format"
-                        + " (PNG, JPEG, BMP, GIF" + (webpSupported() ? ", WebP" : "; WebP needs an ImageIO plugin")
-                        + ")");
+            BufferedImage image = withReader(input, limits, (reader, header) -> reader.read(0));
+            return ExifOrientation.apply(toRgb(image), ExifOrientation.read(bytes));
+        } catch (IOException e) {
+            throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    private interface ReaderAction<T> {
+        T apply(ImageReader reader, Header header) throws IOException;
+    }
+
+    /** Finds a reader, checks the declared size against the limits, then runs {@code action}. */
+    private static <T> T withReader(ImageInputStream input, Limits limits, ReaderAction<T> action) {
+        Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
+        if (readers == null || !readers.hasNext()) {
+            throw new InputRejectedException("NOT_AN_IMAGE", "the data is not an image in a supported format"
+                    + " (PNG, JPEG, BMP, GIF" + (webpSupported() ? ", WebP" : "; WebP needs an ImageIO plugin")
+                    + ")");
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(input, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new InputRejectedException("NOT_AN_IMAGE", "the image has no pixels");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(input, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                if (width <= 0 || height <= 0) {
-                    throw new InputRejectedException("NOT_AN_IMAGE", "the image has no pixels");
-                }
-                if (width * height > limits.maxPixels()) {
-                    throw new InputRejectedException("IMAGE_TOO_LARGE", "the image is " + width + "×" + height
-                            + " pixels; at most " + limits.maxPixels() + " pixels are decoded");
-                }
-                BufferedImage image = reader.read(0);
-                BufferedImage rgb = toRgb(image);
-                return ExifOrientation.apply(rgb, ExifOrientation.read(bytes));
-            } finally {
-                reader.dispose();
+            if ((long) width * height > limits.maxPixels()) {
+                throw new InputRejectedException("IMAGE_TOO_LARGE", "the image is " + width + "×" + height
+                        + " pixels; at most " + limits.maxPixels() + " pixels are decoded");
             }
+            return action.apply(reader, new Header(width, height, reader.getFormatName()));
         } catch (IOException | RuntimeException e) {
             if (e instanceof InputRejectedException rejected) {
                 throw rejected;
             }
+            // ImageIO readers throw unchecked exceptions on some corrupt files as well
             throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be decoded: " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
         }
     }
 
