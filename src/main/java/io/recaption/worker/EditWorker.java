@@ -75,7 +75,8 @@ public class EditWorker {
                         throw new JobFailure(ErrorCode.INVERSION_NOT_FOUND, "inversion '" + inversionId + "' has no " + name);
                     }
                 }
-                if (!engine.ready()) {
+                // a worker scaled up from zero consumes before its model is loaded: wait for it like a job
+                if (!engine.awaitReady(config.model().loadTimeout())) {
                     throw new JobFailure(ErrorCode.ENGINE_UNAVAILABLE, "the model is not loaded");
                 }
                 job.checkCancelled();

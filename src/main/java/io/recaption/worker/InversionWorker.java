@@ -72,7 +72,8 @@ public class InversionWorker {
                 Path image = files.file("input");
                 store.downloadInput(inversion.image(), image, config.limits().maxImageBytes());
                 ImageInspector.check(image, config.limits().maxImagePixels());
-                if (!engine.ready()) {
+                // a worker scaled up from zero consumes before its model is loaded: wait for it like a job
+                if (!engine.awaitReady(config.model().loadTimeout())) {
                     throw new JobFailure(ErrorCode.ENGINE_UNAVAILABLE, "the model is not loaded");
                 }
                 job.checkCancelled();

@@ -32,6 +32,14 @@ public interface JobEngine {
     boolean ready();
 
     /**
+     * Waits up to {@code timeout} for the model to be loaded; whether it is. Engines that load nothing answer
+     * {@link #ready()} at once.
+     */
+    default boolean awaitReady(java.time.Duration timeout) {
+        return ready();
+    }
+
+    /**
      * Inverts {@code imageFile} with {@code caption} into {@code outDir}: writes {@link #LATENTS},
      * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}. Returns the manifest as a
      * JSON object; a numeric {@code psnr} field in it (reconstruction vs input, dB) is copied into the

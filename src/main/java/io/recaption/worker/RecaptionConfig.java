@@ -65,6 +65,11 @@ public interface RecaptionConfig {
         /** Load the model as the worker starts (off for the local commands, which load their own). */
         @WithDefault("true")
         boolean preload();
+
+        /** How long a job waits for the model to finish loading before it fails with ENGINE_UNAVAILABLE. */
+        @WithName("load-timeout")
+        @WithDefault("PT10M")
+        java.time.Duration loadTimeout();
     }
 
     interface Artifacts {

@@ -45,6 +45,19 @@ public class StableDiffusionJobEngine implements JobEngine {
         return future.isDone() && !future.isCompletedExceptionally();
     }
 
+    @Override
+    public boolean awaitReady(java.time.Duration timeout) {
+        try {
+            load().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private synchronized CompletableFuture<Recaptioner> load() {
         if (loading == null) {
             Path folder = Path.of(config.model().path());

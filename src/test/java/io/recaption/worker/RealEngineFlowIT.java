@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @QuarkusTest
 @TestProfile(RealEngineTestProfile.class)
-class RealEngineFlowTest {
+class RealEngineFlowIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final String PHOTO_KEY = "uploads/real/chelsea-256.png";
