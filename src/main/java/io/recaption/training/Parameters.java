@@ -93,7 +93,10 @@ public final class Parameters {
         if (!target.getShape().equals(value.getShape())) {
             throw new WeightLoadException(what + ": shape " + value.getShape() + ", expected " + target.getShape());
         }
-        target.set(value.toByteBuffer());
+        // in place on the tensor's own storage (0·x + v = v for the finite weights held): NDArray.set(Buffer)
+        // does not write through to views made earlier (GroupNorm's [C, 1, 1] weights), which then kept the
+        // values from before a resume
+        target.muli(0).addi(value);
     }
 
     /**
