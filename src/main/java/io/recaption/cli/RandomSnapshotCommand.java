@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 + " 4-layer text encoder, 256×256 images), 'tiny' the reference fixture's sizes, 'sd15' SD 1.5's.")
 public class RandomSnapshotCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", defaultValue = "mid", description = "mid | tiny | sd15 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "mid", description = "mid | tiny | sd15 | shapes (default: ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             RandomSnapshotCommand.class,
             UnetBenchCommand.class,
             ShapesSampleCommand.class,
+            TrainCommand.class,
         })
 public class RecaptionCommand implements Runnable {
 

@@ -53,12 +53,22 @@ public final class RandomSnapshot {
                     new int[] {128, 256, 512, 512}, 2, 64);
         }
 
+        /**
+         * The shapes world's model (issue 6): 64² images through a three-level VAE (32, 64, 64), so 16² latents
+         * with 4 channels (a factor 8 would leave a small shape about one latent pixel); a UNet (32, 64, 64, 64)
+         * on them, whose levels run 16², 8², 4², 2²; a 64-wide, 2-layer text encoder for a grammar of about 30 words.
+         */
+        public static Preset shapes() {
+            return new Preset("shapes", new int[] {32, 64, 64, 64}, 1, 4, 64, 2, 4, new int[] {32, 64, 64}, 1, 16);
+        }
+
         public static Preset named(String name) {
             return switch (name) {
                 case "mid" -> mid();
                 case "tiny" -> tiny();
                 case "sd15" -> sd15();
-                default -> throw new IllegalArgumentException("unknown preset '" + name + "' (mid, tiny, sd15)");
+                case "shapes" -> shapes();
+                default -> throw new IllegalArgumentException("unknown preset '" + name + "' (mid, tiny, sd15, shapes)");
             };
         }
     }
@@ -71,11 +81,7 @@ public final class RandomSnapshot {
     public static void write(Path dir, Preset preset, long seed) throws IOException {
         Files.createDirectories(dir);
         int vocabulary = copyTokenizer(dir.resolve("tokenizer"));
-        writeJson(dir.resolve("model_index.json"), modelIndex());
-        writeJson(dir.resolve("scheduler/scheduler_config.json"), scheduler());
-        writeJson(dir.resolve("text_encoder/config.json"), textEncoder(preset, vocabulary));
-        writeJson(dir.resolve("unet/config.json"), unet(preset));
-        writeJson(dir.resolve("vae/config.json"), vae(preset));
+        writeConfigs(dir, preset, vocabulary);
         RandomWeights generator = new RandomWeights(seed);
         Snapshot generating = Snapshot.generating(dir, generator);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -86,6 +92,20 @@ public final class RandomSnapshot {
             AutoencoderKL.load(generating, manager);
             save(dir.resolve("vae/diffusion_pytorch_model.safetensors"), generator);
         }
+    }
+
+    /**
+     * Writes model_index.json and every component's config (the tokenizer's files are the caller's): the
+     * folder {@link Snapshot#generating} reads. {@code vocabulary} is the tokenizer's size; its last two
+     * ids are BOS and EOS, as in CLIP's vocabulary.
+     */
+    public static void writeConfigs(Path dir, Preset preset, int vocabulary) throws IOException {
+        Files.createDirectories(dir);
+        writeJson(dir.resolve("model_index.json"), modelIndex());
+        writeJson(dir.resolve("scheduler/scheduler_config.json"), scheduler());
+        writeJson(dir.resolve("text_encoder/config.json"), textEncoder(preset, vocabulary));
+        writeJson(dir.resolve("unet/config.json"), unet(preset));
+        writeJson(dir.resolve("vae/config.json"), vae(preset));
     }
 
     private static void save(Path file, RandomWeights generator) throws IOException {
@@ -103,6 +123,12 @@ public final class RandomSnapshot {
                 Files.write(dir.resolve(name), in.readAllBytes());
             }
         }
+        writeTokenizerConfig(dir);
+        return JSON.readTree(dir.resolve("vocab.json").toFile()).size();
+    }
+
+    /** The tokenizer folder's tokenizer_config.json (CLIP's special tokens, 77 ids per caption). */
+    public static void writeTokenizerConfig(Path dir) {
         ObjectNode config = JSON.createObjectNode();
         config.put("tokenizer_class", "CLIPTokenizer");
         config.put("model_max_length", 77);
@@ -111,7 +137,6 @@ public final class RandomSnapshot {
         config.put("pad_token", "<|endoftext|>");
         config.put("unk_token", "<|endoftext|>");
         writeJson(dir.resolve("tokenizer_config.json"), config);
-        return JSON.readTree(dir.resolve("vocab.json").toFile()).size();
     }
 
     private static ObjectNode modelIndex() {

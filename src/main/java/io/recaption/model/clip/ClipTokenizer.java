@@ -203,7 +203,7 @@ public final class ClipTokenizer {
      * other byte, in increasing order, takes the next code point from U+0100 on, so that no symbol
      * is whitespace or a control character.
      */
-    private static String[] byteSymbols() {
+    static String[] byteSymbols() {
         String[] symbols = new String[256];
         int next = 256;
         for (int b = 0; b < 256; b++) {

@@ -25,11 +25,24 @@ public final class Timesteps {
 
     /** one timestep for a batch of {@code batch} → [batch, numChannels], in {@code manager} */
     public NDArray forward(NDManager manager, float timestep, long batch) {
+        return embed(manager, manager.full(new Shape(batch, 1), timestep));
+    }
+
+    /** one timestep per sample (training draws each image's own t) → [timesteps.length, numChannels], in {@code manager} */
+    public NDArray forward(NDManager manager, float[] timesteps) {
+        try (NDArray wrapped = manager.create(timesteps, new Shape(timesteps.length, 1))) {
+            // a libtorch-owned copy: create(float[]) wraps a Java buffer
+            return embed(manager, wrapped.duplicate());
+        }
+    }
+
+    /** timesteps [B, 1] → [B, numChannels] */
+    private NDArray embed(NDManager manager, NDArray timesteps) {
         int half = numChannels / 2;
         NDArray exponent = manager.arange((float) half)
                 .mul((float) -Math.log(UNet2DConditionConfig.TIMESTEP_MAX_PERIOD))
                 .div(half - downscaleFreqShift);
-        NDArray arguments = manager.full(new Shape(batch, 1), timestep).mul(exponent.exp().expandDims(0));
+        NDArray arguments = timesteps.mul(exponent.exp().expandDims(0));
         NDArray sin = arguments.sin();
         NDArray cos = arguments.cos();
         NDArray emb = flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);

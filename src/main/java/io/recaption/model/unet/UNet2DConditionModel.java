@@ -122,6 +122,22 @@ public final class UNet2DConditionModel implements AutoCloseable {
      * → the prediction [B, out, H, W] (ε, or v for v-prediction checkpoints), in the sample's manager.
      */
     public NDArray forward(NDArray sample, float timestep, NDArray encoderHiddenStates) {
+        return forward(sample, encoderHiddenStates, m -> timeProj.forward(m, timestep, sample.getShape().get(0)));
+    }
+
+    /**
+     * sample [B, in, H, W], one timestep per sample (training), encoderHiddenStates [B, N, crossDim]
+     * → the prediction [B, out, H, W], in the sample's manager.
+     */
+    public NDArray forward(NDArray sample, float[] timesteps, NDArray encoderHiddenStates) {
+        if (timesteps.length != sample.getShape().get(0)) {
+            throw new IllegalArgumentException(timesteps.length + " timesteps for a batch of " + sample.getShape().get(0));
+        }
+        return forward(sample, encoderHiddenStates, m -> timeProj.forward(m, timesteps));
+    }
+
+    private NDArray forward(NDArray sample, NDArray encoderHiddenStates,
+            java.util.function.Function<NDManager, NDArray> timeProjection) {
         Shape shape = sample.getShape();
         if (shape.dimension() != 4 || shape.get(1) != config.inChannels()) {
             throw new IllegalArgumentException("sample must be [B, " + config.inChannels() + ", H, W], got " + shape);
@@ -137,7 +153,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             if (config.centerInputSample()) {
                 x = Scalars.mul(x, 2).sub(1);
             }
-            NDArray temb = timeEmbedding.forward(timeProj.forward(x.getManager(), timestep, shape.get(0)));
+            NDArray temb = timeEmbedding.forward(timeProjection.apply(x.getManager()));
             x = convIn.forward(x);
 
             List<NDArray> skips = new ArrayList<>();

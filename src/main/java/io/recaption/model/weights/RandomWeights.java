@@ -17,10 +17,25 @@ import java.util.Random;
 public final class RandomWeights {
 
     private final long seed;
+    private final boolean trainable;
     private final Map<String, NDArray> generated = new LinkedHashMap<>();
 
     public RandomWeights(long seed) {
+        this(seed, false);
+    }
+
+    private RandomWeights(long seed, boolean trainable) {
         this.seed = seed;
+        this.trainable = trainable;
+    }
+
+    /**
+     * Weights that require gradients from the moment they exist, so that whatever a block derives from
+     * them while it is built (GroupNorm's [C, 1, 1] views) is part of the autograd graph too: marking them
+     * afterwards would leave such views detached and their gradients silently missing.
+     */
+    public static RandomWeights trainable(long seed) {
+        return new RandomWeights(seed, true);
     }
 
     NDArray make(String key, Shape shape, NDManager manager) {
@@ -43,7 +58,14 @@ public final class RandomWeights {
                 values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
             }
         }
-        NDArray array = manager.create(values, shape);
+        // a libtorch-owned copy: the graph may keep this tensor, and create(float[]) wraps a Java buffer
+        NDArray array;
+        try (NDArray wrapped = manager.create(values, shape)) {
+            array = wrapped.duplicate();
+        }
+        if (trainable) {
+            array.setRequiresGradient(true);
+        }
         generated.put(key, array);
         return array;
     }
