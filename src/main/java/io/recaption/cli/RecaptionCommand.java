@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             UnetBenchCommand.class,
             ShapesSampleCommand.class,
             TrainCommand.class,
+            EvaluateCommand.class,
         })
 public class RecaptionCommand implements Runnable {
 

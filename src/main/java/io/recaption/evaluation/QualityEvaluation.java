@@ -1,0 +1,198 @@
+package io.recaption.evaluation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.recaption.artifacts.ImageFiles;
+import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.editing.CaptionEdit;
+import io.recaption.editing.EditSettings;
+import io.recaption.editing.Editor;
+import io.recaption.inversion.InversionMethod;
+import io.recaption.inversion.InversionSettings;
+import io.recaption.inversion.Inverter;
+import io.recaption.shapes.ImageQuality;
+import io.recaption.shapes.RenderSettings;
+import io.recaption.shapes.RenderedScene;
+import io.recaption.shapes.RgbImage;
+import io.recaption.shapes.Scene;
+import io.recaption.shapes.SceneDistribution;
+import io.recaption.shapes.SceneRenderer;
+import io.recaption.shapes.SceneSampler;
+import io.recaption.shapes.ShapeSize;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The quality table of a shapes-world model (issue 6), measured with the world's analytic detectors
+ * on fresh scenes drawn with the settings' seed.
+ *
+ * <p>Per image: the input is the scene's 8-bit rendering (exactly what the model is given).
+ * Reconstructions: {@code vae} = decode(encode mean); {@code ddim} = DDIM inversion, then sampling
+ * from z_T with the empty caption's embedding as ∅ at the guidance (null-text inversion with no inner
+ * steps); {@code negativePrompt}, {@code direct}, {@code nullText}, {@code globalNullText} = the
+ * {@link Inverter}'s methods. Edits ({@link EditKind}, derived by {@link EditCase}) are rendered by the
+ * {@link Editor} from the null-text inversion ({@code edits}) and from the plain DDIM one
+ * ({@code editsFromDdim}), the shape edits also with a LocalBlend on the shape's kind word(s), and
+ * judged by the {@link EditJudge}.
+ *
+ * <p>Scenes: scene i of {@link SceneSampler} over the world's {@link SceneDistribution#defaults()};
+ * when no shape of it is medium-sized, its first shape is made medium (the added-adjective edit needs
+ * a medium shape; this slightly over-represents medium shapes).
+ */
+public final class QualityEvaluation {
+
+    /** Contact-sheet columns: the input, every reconstruction, the null-text edits without LocalBlend. */
+    public static final int SHEET_COLUMNS = 1 + QualityReport.METHODS.size() + EditKind.values().length;
+
+    private final StableDiffusion model;
+    private final EvaluationSettings settings;
+    private final SceneRenderer renderer;
+    private final EditJudge judge;
+
+    public QualityEvaluation(StableDiffusion model, EvaluationSettings settings) {
+        this.model = model;
+        this.settings = settings.validated();
+        this.renderer = new SceneRenderer(RenderSettings.defaults());
+        this.judge = EditJudge.defaults();
+        int world = renderer.settings().size();
+        if (model.imageSize() != world) {
+            throw new IllegalArgumentException("the model at " + model.folder() + " makes " + model.imageSize() + "×"
+                    + model.imageSize() + " images, but the shapes world's are " + world + "×" + world
+                    + ": evaluate needs a shapes-world model (train one with the train command)");
+        }
+    }
+
+    /** The scene evaluated as image {@code index}. */
+    public RenderedScene scene(long index) {
+        Scene scene = new SceneSampler(SceneDistribution.defaults(), settings.seed()).scene(index);
+        if (scene.shapes().stream().noneMatch(s -> s.size() == ShapeSize.MEDIUM)) {
+            scene = scene.withShape(0, s -> s.withSize(ShapeSize.MEDIUM));
+        }
+        return renderer.render(scene);
+    }
+
+    /** The edits of image {@code index}, one per kind, chosen by a stream seeded by the seed and the index. */
+    public List<EditCase> edits(long index, RenderedScene scene) {
+        SplittableRandom random = new SplittableRandom(new SplittableRandom(settings.seed()).nextLong() ^ (index + 1)
+                * 0x9E3779B97F4A7C15L);
+        List<EditCase> cases = new ArrayList<>();
+        for (EditKind kind : EditKind.values()) {
+            cases.add(EditCase.derive(kind, scene, renderer, random));
+        }
+        return cases;
+    }
+
+    /** The scene's 8-bit rendering as the evaluation's input and reference. */
+    public static RgbImage input(RenderedScene scene) {
+        return RgbImage.of(scene.image().toBufferedImage());
+    }
+
+    /** PSNR and SSIM of a reconstruction against the input. */
+    public static QualityReport.Score score(RgbImage input, RgbImage reconstruction) {
+        return new QualityReport.Score(ImageQuality.psnr(input, reconstruction),
+                ImageQuality.ssim(input, reconstruction));
+    }
+
+    /** Runs the whole evaluation; {@code log} gets one line per image. */
+    public QualityReport run(Consumer<String> log) {
+        long start = System.nanoTime();
+        List<QualityReport.ImageResult> results = new ArrayList<>();
+        List<List<BufferedImage>> sheet = new ArrayList<>();
+        try (NDManager base = NDManager.newBaseManager()) {
+            for (int i = 0; i < settings.images(); i++) {
+                long imageStart = System.nanoTime();
+                List<BufferedImage> row = new ArrayList<>();
+                results.add(evaluate(i, base, row));
+                if (i < settings.sheetRows()) {
+                    sheet.add(row);
+                }
+                log.accept(String.format(java.util.Locale.ROOT, "image %d/%d: %.1f s  %s", i + 1, settings.images(),
+                        (System.nanoTime() - imageStart) / 1e9, results.get(i).caption()));
+            }
+        }
+        int cell = renderer.settings().size();
+        return new QualityReport(settings, model.folder().toString(), (System.nanoTime() - start) / 1e9, results,
+                ContactSheet.of(sheet, SHEET_COLUMNS, cell));
+    }
+
+    private QualityReport.ImageResult evaluate(long index, NDManager base, List<BufferedImage> row) {
+        RenderedScene scene = scene(index);
+        BufferedImage inputImage = scene.image().toBufferedImage();
+        RgbImage input = RgbImage.of(inputImage);
+        row.add(inputImage);
+        Map<String, QualityReport.Score> reconstruction = new LinkedHashMap<>();
+        Map<String, Map<String, QualityReport.EditOutcome>> edits = new LinkedHashMap<>();
+        try (NDManager manager = base.newSubManager()) {
+            NDArray pixels = ImageFiles.toPixels(inputImage, model.imageSize(), manager);
+            Caption caption = Caption.of(model.tokenizer(), scene.caption(), false);
+            Inverter inverter = new Inverter(model);
+            InversionSettings inversion = InversionSettings.defaults().withSteps(settings.steps())
+                    .withInnerSteps(settings.innerSteps()).withGuidance(settings.guidance());
+
+            BufferedImage vae = ImageFiles.toImage(inverter.decode(inverter.encode(pixels)));
+            reconstruction.put("vae", score(input, RgbImage.of(vae)));
+            row.add(vae);
+
+            Map<String, Inverter.Inversion> inversions = new LinkedHashMap<>();
+            inversions.put("ddim", inverter.invert(pixels, caption,
+                    inversion.withMethod(InversionMethod.NULL_TEXT).withInnerSteps(0), ProgressListener.NONE));
+            inversions.put("negativePrompt", inverter.invert(pixels, caption,
+                    inversion.withMethod(InversionMethod.NEGATIVE_PROMPT), ProgressListener.NONE));
+            inversions.put("direct", inverter.invert(pixels, caption, inversion.withMethod(InversionMethod.DIRECT),
+                    ProgressListener.NONE));
+            inversions.put("nullText", inverter.invert(pixels, caption,
+                    inversion.withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE));
+            inversions.put("globalNullText", inverter.invert(pixels, caption,
+                    inversion.withMethod(InversionMethod.GLOBAL_NULL_TEXT), ProgressListener.NONE));
+            inversions.forEach((method, result) -> {
+                BufferedImage image = ImageFiles.toImage(inverter.decode(result.reconstructionLatent()));
+                reconstruction.put(method, score(input, RgbImage.of(image)));
+                row.add(image);
+            });
+
+            List<EditCase> cases = edits(index, scene);
+            Map<String, Inverter.Inversion> sources = Map.of(QualityReport.FROM_NULL_TEXT, inversions.get("nullText"),
+                    QualityReport.FROM_DDIM, inversions.get("ddim"));
+            for (String source : List.of(QualityReport.FROM_NULL_TEXT, QualityReport.FROM_DDIM)) {
+                Map<String, QualityReport.EditOutcome> outcomes = new LinkedHashMap<>();
+                for (EditCase edit : cases) {
+                    for (boolean blend : edit.kind().localBlend() ? List.of(false, true) : List.of(false)) {
+                        BufferedImage image = render(inverter, sources.get(source), edit, blend);
+                        RgbImage edited = RgbImage.of(image);
+                        outcomes.put(QualityReport.variant(edit.kind(), blend), new QualityReport.EditOutcome(
+                                edit.editedCaption(), judge.success(edit, edited), EditJudge.keptPsnr(edit, input, edited),
+                                EditJudge.keptSsim(edit, input, edited)));
+                        if (source.equals(QualityReport.FROM_NULL_TEXT) && !blend) {
+                            row.add(image);
+                        }
+                    }
+                }
+                edits.put(source, outcomes);
+            }
+        }
+        return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits);
+    }
+
+    /** The edited image (the second of the editor's [source, edited] batch). */
+    private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, EditCase edit, boolean blend) {
+        CaptionEdit captionEdit = CaptionEdit.derive(edit.source().caption(), edit.editedCaption(), edit.emphasis(),
+                blend ? edit.blendWords() : List.of());
+        EditSettings editSettings = EditSettings.defaults().withGuidance(settings.guidance());
+        NDArray latents = new Editor(model).edit(inversion.zT(), inversion.nullEmbeddings(), inversion.directOffsets(),
+                captionEdit, editSettings, ProgressListener.NONE).latents();
+        NDArray edited = latents.get("1:2");
+        NDArray pixels = inverter.decode(edited);
+        BufferedImage image = ImageFiles.toImage(pixels);
+        pixels.close();
+        edited.close();
+        latents.close();
+        return image;
+    }
+}
