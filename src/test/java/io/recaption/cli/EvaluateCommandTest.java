@@ -1,0 +1,58 @@
+package io.recaption.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.diffusion.RandomSnapshot;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** evaluate writes its three files from the command line; --model is required (no shapes model is bundled yet). */
+class EvaluateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesTheTableTheJsonAndTheSheet() throws Exception {
+        Path model = dir.resolve("model");
+        RandomSnapshot.write(model, RandomSnapshot.Preset.shapes(), 2);
+        Path out = dir.resolve("out");
+        assertEquals(0, run("--model", model.toString(), "--seed", "3", "--images", "1", "--steps", "2",
+                "--inner-steps", "1", "--out", out.toString()));
+        JsonNode json = new ObjectMapper().readTree(out.resolve("quality.json").toFile());
+        assertEquals(1, json.get("N").asInt());
+        assertEquals(3, json.get("seed").asLong());
+        assertEquals(2, json.get("settings").get("steps").asInt());
+        assertEquals(1, json.get("settings").get("innerSteps").asInt());
+        assertTrue(json.get("reconstruction").get("nullText").get("psnr").isNumber());
+        assertTrue(json.get("editsFromDdim").get("emphasis").get("success").isNumber());
+        assertTrue(Files.readString(out.resolve("quality.md")).contains("## Reconstruction"));
+        assertTrue(Files.size(out.resolve("contact-sheet.png")) > 0);
+    }
+
+    @Test
+    void refusesWithoutAModelAndAWrongSizedModel() throws Exception {
+        assertEquals(2, run("--out", dir.resolve("out").toString()));
+        Path tiny = dir.resolve("tiny");
+        RandomSnapshot.write(tiny, RandomSnapshot.Preset.tiny(), 1);
+        assertEquals(2, run("--model", tiny.toString(), "--images", "1", "--out", dir.resolve("out").toString()));
+        assertTrue(Files.notExists(dir.resolve("out/quality.json")));
+    }
+
+    private static int run(String... args) {
+        CommandLine command = new CommandLine(new RecaptionCommand());
+        command.setErr(new PrintWriter(new StringWriter()));
+        String[] all = new String[args.length + 1];
+        all[0] = "evaluate";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return command.execute(all);
+    }
+}
