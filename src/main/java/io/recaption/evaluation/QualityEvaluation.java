@@ -3,7 +3,14 @@ package io.recaption.evaluation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.recaption.artifacts.ImageFiles;
+import ai.djl.ndarray.types.Shape;
 import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Sampler;
+import io.recaption.diffusion.StepHook;
+import io.recaption.shapes.SceneCheck;
+import io.recaption.shapes.SceneDetector;
+import io.recaption.shapes.ShapeCheck;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.CaptionEdit;
@@ -42,6 +49,10 @@ import java.util.function.Consumer;
  * ({@code editsFromDdim}), the shape edits also with a LocalBlend on the shape's kind word(s), and
  * judged by the {@link EditJudge}.
  *
+ * <p>Text to image: z_T drawn from a normal distribution seeded by the seed and the index, sampled
+ * with the image's caption (∅ = the empty caption, the same guidance), read by the {@link SceneDetector}
+ * against the caption's scene.
+ *
  * <p>Scenes: scene i of {@link SceneSampler} over the world's {@link SceneDistribution#defaults()};
  * when no shape of it is medium-sized, its first shape is made medium (the added-adjective edit needs
  * a medium shape; this slightly over-represents medium shapes).
@@ -49,7 +60,7 @@ import java.util.function.Consumer;
 public final class QualityEvaluation {
 
     /** Contact-sheet columns: the input, every reconstruction, the null-text edits without LocalBlend. */
-    public static final int SHEET_COLUMNS = 1 + QualityReport.METHODS.size() + EditKind.values().length;
+    public static final int SHEET_COLUMNS = 1 + QualityReport.METHODS.size() + EditKind.values().length + 1;
 
     private final StableDiffusion model;
     private final EvaluationSettings settings;
@@ -176,8 +187,33 @@ public final class QualityEvaluation {
                 }
                 edits.put(source, outcomes);
             }
+            QualityReport.TextToImage textToImage = textToImage(index, scene, caption, manager, row);
+            return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits, textToImage);
         }
-        return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits);
+    }
+
+    /** Samples the caption from seeded noise and reads the sample against the caption's scene. */
+    private QualityReport.TextToImage textToImage(long index, RenderedScene scene, Caption caption, NDManager manager,
+            List<BufferedImage> row) {
+        int latent = model.latentSize();
+        int channels = model.unet().config().inChannels();
+        float[] noise = new float[channels * latent * latent];
+        SplittableRandom random = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + index);
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) random.nextGaussian();
+        }
+        NDArray start = manager.create(noise, new Shape(1, channels, latent, latent));
+        NDArray cond = model.encodeIds(List.of(caption.ids()), manager);
+        NDArray empty = model.encodeIds(List.of(model.tokenizer().encode("")), manager);
+        NDArray nulls = empty.repeat(0, settings.steps());
+        NDArray latents = new Sampler(new GuidedDenoiser(model.unet()), model.scheduler()).run(
+                new Sampler.Request(start, cond, nulls, settings.guidance(), null, StepHook.NONE), ProgressListener.NONE);
+        BufferedImage image = ImageFiles.toImage(new Inverter(model).decode(latents));
+        row.add(image);
+        SceneCheck check = SceneDetector.defaults().read(RgbImage.of(image), scene);
+        return new QualityReport.TextToImage(check.matches(), check.backgroundMatches(),
+                check.shapes().stream().allMatch(ShapeCheck::colourMatches),
+                check.shapes().stream().allMatch(ShapeCheck::kindMatches));
     }
 
     /** The edited image (the second of the editor's [source, edited] batch). */

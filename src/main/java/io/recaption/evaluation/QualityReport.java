@@ -40,7 +40,22 @@ public record QualityReport(EvaluationSettings settings, String model, double se
      * ({@link #FROM_NULL_TEXT}, {@link #FROM_DDIM}) by variant key ("colourSwap", "colourSwap/localBlend").
      */
     public record ImageResult(long index, String caption, Map<String, Score> reconstruction,
-            Map<String, Map<String, EditOutcome>> edits) {}
+            Map<String, Map<String, EditOutcome>> edits, TextToImage textToImage) {}
+
+    /**
+     * A sample from noise with the image's caption, read against the caption's scene: the background,
+     * every shape's colour inside its mask, every shape's kind, and all of them together ({@code match}).
+     */
+    public record TextToImage(boolean match, boolean background, boolean colours, boolean kinds) {}
+
+    /** Shares of the images whose text-to-image sample matched: match, background, colours, kinds. */
+    public double[] textToImageRates() {
+        double n = images.size();
+        return new double[] {images.stream().filter(i -> i.textToImage().match()).count() / n,
+                images.stream().filter(i -> i.textToImage().background()).count() / n,
+                images.stream().filter(i -> i.textToImage().colours()).count() / n,
+                images.stream().filter(i -> i.textToImage().kinds()).count() / n};
+    }
 
     /** Mean reconstruction score of a method over the images. */
     public Score reconstruction(String method) {
@@ -94,6 +109,12 @@ public record QualityReport(EvaluationSettings settings, String model, double se
                 }
             }
         }
+        double[] rates = textToImageRates();
+        ObjectNode t2i = root.putObject("textToImage");
+        number(t2i, "match", rates[0]);
+        number(t2i, "background", rates[1]);
+        number(t2i, "colour", rates[2]);
+        number(t2i, "shape", rates[3]);
         var perImage = root.putArray("images");
         for (ImageResult image : images) {
             ObjectNode i = perImage.addObject();
@@ -105,6 +126,11 @@ public record QualityReport(EvaluationSettings settings, String model, double se
                 number(m, "psnr", score.psnr());
                 number(m, "ssim", score.ssim());
             });
+            ObjectNode t = i.putObject("textToImage");
+            t.put("match", image.textToImage().match());
+            t.put("background", image.textToImage().background());
+            t.put("colour", image.textToImage().colours());
+            t.put("shape", image.textToImage().kinds());
             image.edits().forEach((source, variants) -> {
                 ObjectNode e = i.putObject(source);
                 variants.forEach((variant, outcome) -> {
@@ -149,6 +175,11 @@ public record QualityReport(EvaluationSettings settings, String model, double se
             md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", method, fmt(score.psnr(), 2),
                     fmt(score.ssim(), 3)));
         }
+        double[] rates = textToImageRates();
+        md.append("\n## Text to image\n\nSamples from noise with each image's caption, read against the caption's"
+                + " scene.\n\n| match (all) | background | shape colours | shape kinds |\n| --- | --- | --- | --- |\n");
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", fmt(rates[0], 2), fmt(rates[1], 2),
+                fmt(rates[2], 2), fmt(rates[3], 2)));
         Map<String, String> titles = new LinkedHashMap<>();
         titles.put(FROM_NULL_TEXT, "Edits from a null-text inversion");
         titles.put(FROM_DDIM, "Edits from plain DDIM inversion");
@@ -173,9 +204,10 @@ public record QualityReport(EvaluationSettings settings, String model, double se
                 + " of the scene as before (emphasis: the caption is unchanged, so the emphasised shape must still read"
                 + " correctly). Kept: PSNR/SSIM against the input outside the edited shape's masks dilated by "
                 + EditCase.KEPT_MARGIN + " px (background swap: inside the shapes).\n");
-        md.append("\nContact sheet columns: input, ").append(String.join(", ", METHODS.subList(0, METHODS.size())))
+        md.append("\nContact sheet columns: input, ").append(String.join(", ", METHODS))
                 .append(", then the null-text edits ");
-        md.append(String.join(", ", EditKind.all().stream().map(EditKind::key).toList())).append(".\n");
+        md.append(String.join(", ", EditKind.all().stream().map(EditKind::key).toList()))
+                .append(", and the text-to-image sample.\n");
         return md.toString();
     }
 

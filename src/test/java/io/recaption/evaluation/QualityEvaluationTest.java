@@ -73,6 +73,12 @@ class QualityEvaluationTest {
                 }
             }
         }
+        for (String key : new String[] {"match", "background", "colour", "shape"}) {
+            double rate = json.get("textToImage").get(key).asDouble();
+            assertTrue(json.get("textToImage").get(key).isNumber() && rate >= 0 && rate <= 1, key + " " + rate);
+        }
+        assertTrue(json.get("textToImage").get("match").asDouble() <= json.get("textToImage").get("shape").asDouble(),
+                "a match needs every kind");
         assertEquals(IMAGES, json.get("images").size());
     }
 
