@@ -108,8 +108,8 @@ public final class Editor {
                     }
                 }
             }
-            blend = new LocalBlend(manager, alphas, latentHeight, latentWidth, settings.blendThreshold(),
-                    settings.blendStart());
+            blend = new LocalBlend(manager, alphas, latentHeight, latentWidth,
+                    model.unet().config().crossAttentionDivisors(), settings.blendThreshold(), settings.blendStart());
         }
         if (cross == null && blend == null && settings.selfReplaceSteps() == 0) {
             return null;

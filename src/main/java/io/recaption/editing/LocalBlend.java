@@ -8,18 +8,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import io.recaption.model.unet.AttentionSite;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Prompt-to-Prompt's LocalBlend: a mask from the chosen words' cross-attention keeps the edited
  * image equal to the source outside the region those words attend to. The maps are the
- * conditional cross-attention of every layer at a quarter of the latent size, summed over the steps
- * so far (the reference's attention store); per image: words' maps summed, heads and layers
+ * conditional cross-attention of every layer at one resolution (see {@link #mapDivisor}), summed over
+ * the steps so far (the reference's attention store); per image: words' maps summed, heads and layers
  * averaged, 3×3 max-pooled, upsampled to the latent (nearest), normalised by the maximum and
  * thresholded; the source's and the edited image's masks are united; applied from a fraction of
  * the steps on.
  */
 public final class LocalBlend {
+
+    /** The reference's map side at SD's 64×64 latent. */
+    private static final int MIN_MAP_SIDE = 16;
 
     private final NDManager manager;
     private final NDArray wordAlphas;
@@ -27,17 +31,20 @@ public final class LocalBlend {
     private final double start;
     private final int latentHeight;
     private final int latentWidth;
+    private final int mapHeight;
+    private final int mapWidth;
     private final Map<String, NDArray> storedMaps = new LinkedHashMap<>();
 
     /**
      * @param wordAlphas [n, L]: 1 at the token positions of the blend words in each image's caption
+     * @param crossDivisors how much smaller than the latent the UNet's cross-attention layers are
+     *     ({@code UNet2DConditionConfig.crossAttentionDivisors()})
      */
-    public LocalBlend(NDManager manager, float[][] wordAlphas, int latentHeight, int latentWidth, double threshold,
-            double start) {
-        if (latentHeight % 4 != 0 || latentWidth % 4 != 0) {
-            throw new IllegalArgumentException("LocalBlend needs a latent divisible by 4, got " + latentHeight + "×"
-                    + latentWidth);
-        }
+    public LocalBlend(NDManager manager, float[][] wordAlphas, int latentHeight, int latentWidth,
+            List<Integer> crossDivisors, double threshold, double start) {
+        int divisor = mapDivisor(latentHeight, latentWidth, crossDivisors);
+        this.mapHeight = latentHeight / divisor;
+        this.mapWidth = latentWidth / divisor;
         this.manager = manager;
         int n = wordAlphas.length;
         int length = wordAlphas[0].length;
@@ -52,9 +59,37 @@ public final class LocalBlend {
         this.latentWidth = latentWidth;
     }
 
-    /** Whether a layer's maps feed the mask: cross-attention at a quarter of the latent size. */
+    /**
+     * How much smaller than the latent the maps are. The reference reads the 16×16 layers of SD's 64×64
+     * latent (a quarter) and pools them 3×3. A quarter of a small latent is too coarse for that pool: on a
+     * 16×16 latent the maps are 4×4, one 3×3 maximum covers most of the map and the mask becomes all
+     * ones (blending then changes nothing). So: the coarsest cross-attention layers that still have at
+     * least 16 cells on the shorter side — the reference's choice at 64×64 — or the finest there are.
+     */
+    static int mapDivisor(int latentHeight, int latentWidth, List<Integer> crossDivisors) {
+        int shorter = Math.min(latentHeight, latentWidth);
+        List<Integer> usable = crossDivisors.stream()
+                .filter(d -> latentHeight % d == 0 && latentWidth % d == 0).sorted().toList();
+        if (usable.isEmpty()) {
+            throw new IllegalArgumentException("LocalBlend: no cross-attention layer of the UNet (divisors "
+                    + crossDivisors + ") divides the " + latentHeight + "×" + latentWidth + " latent");
+        }
+        int chosen = usable.get(0);
+        for (int divisor : usable) {
+            if (shorter / divisor >= MIN_MAP_SIDE) {
+                chosen = divisor;
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Whether a layer's maps feed the mask: cross-attention of the down and up blocks at the maps'
+     * resolution (the reference leaves the mid block out).
+     */
     public boolean wants(AttentionSite site) {
-        return site.cross() && site.height() * 4 == latentHeight && site.width() * 4 == latentWidth;
+        return site.cross() && site.place() != AttentionSite.Place.MID && site.height() == mapHeight
+                && site.width() == mapWidth;
     }
 
     /** conditional maps [n, h, Nq, L] of a wanted layer, added to the running sum of that layer. */
@@ -76,8 +111,8 @@ public final class LocalBlend {
         if (index + 1 <= (int) (start * steps) || storedMaps.isEmpty()) {
             return latents;
         }
-        int side = latentHeight / 4;
-        int sideW = latentWidth / 4;
+        int side = mapHeight;
+        int sideW = mapWidth;
         NDList perLayer = new NDList();
         long n = latents.getShape().get(0);
         NDManager scope = latents.getManager();

@@ -220,6 +220,20 @@ public record UNet2DConditionConfig(
         return blockOutChannels.size();
     }
 
+    /**
+     * How much smaller than the latent the down blocks with cross-attention work, ascending (1 for the
+     * first block, 2 for the second, …); the up blocks mirror them.
+     */
+    public List<Integer> crossAttentionDivisors() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < downBlockTypes.size(); i++) {
+            if (CROSS_ATTN_DOWN_BLOCK.equals(downBlockTypes.get(i))) {
+                out.add(1 << i);
+            }
+        }
+        return out;
+    }
+
     public boolean hasMidBlock() {
         return midBlockType != null;
     }
