@@ -31,6 +31,8 @@ public record EditCase(EditKind kind, RenderedScene source, RenderedScene target
 
     /** Emphasis factor of the emphasis edit ("emphasis up"). */
     public static final float EMPHASIS_FACTOR = 2f;
+    /** Emphasis factor of "emphasis down": the colour word's attention removed (the strongest step down allowed). */
+    public static final float EMPHASIS_DOWN_FACTOR = 0f;
     /** Pixels around an edited shape that are neither judged nor kept. */
     public static final int KEPT_MARGIN = 5;
     private static final int BACKGROUND_KEPT_EROSION = 2;
@@ -77,10 +79,11 @@ public record EditCase(EditKind kind, RenderedScene source, RenderedScene target
                 yield shapeEdit(kind, source, renderer, k, scene.withShape(k, s -> s.withSize(size)), Map.of(),
                         List.of(scene.shapes().get(k).kind().word()));
             }
-            case EMPHASIS -> {
+            case EMPHASIS, EMPHASIS_DOWN -> {
                 int k = random.nextInt(scene.shapes().size());
                 Shape shape = scene.shapes().get(k);
-                yield shapeEdit(kind, source, renderer, k, scene, Map.of(shape.colour().word(), EMPHASIS_FACTOR),
+                float factor = kind == EditKind.EMPHASIS ? EMPHASIS_FACTOR : EMPHASIS_DOWN_FACTOR;
+                yield shapeEdit(kind, source, renderer, k, scene, Map.of(shape.colour().word(), factor),
                         List.of(shape.kind().word()));
             }
             case BACKGROUND_SWAP -> {

@@ -1,6 +1,8 @@
 package io.recaption.evaluation;
 
+import io.recaption.shapes.ColourDetector;
 import io.recaption.shapes.ImageQuality;
+import io.recaption.shapes.Mask;
 import io.recaption.shapes.RgbImage;
 import io.recaption.shapes.SceneCheck;
 import io.recaption.shapes.SceneDetector;
@@ -16,13 +18,19 @@ import io.recaption.shapes.ShapeCheck;
  *     keeps the shape's colour;
  * <li>addedAdjective: that region's size is the new size (big/small), with the shape's colour;
  * <li>backgroundSwap: the background (outside every shape) is the new colour;
- * <li>emphasis (the caption unchanged, one colour word ×2): the emphasised shape's colour and kind
+ * <li>emphasis up (the caption unchanged, one colour word ×2): the emphasised shape's colour and kind
  *     still read correctly — an emphasis must not change what the caption says;
+ * <li>emphasis down (the caption unchanged, one colour word ×0): the shape's mean colour inside its
+ *     mask has moved at least {@link #EMPHASIS_DOWN_SHIFT} farther from the named colour than the
+ *     input's (the word's effect visibly weakened), and its kind still reads;
  * </ul>
  * and in every case the background (unless it was the edit) and every other shape's colour inside its
  * mask match. {@code keptPsnr}/{@code keptSsim}: PSNR/SSIM against the input over {@link EditCase#kept()}.
  */
 public final class EditJudge {
+
+    /** How much farther (RGB distance, [0, 1] per channel) from its named colour an emphasis-down shape must get. */
+    public static final double EMPHASIS_DOWN_SHIFT = 0.1;
 
     private final SceneDetector detector;
 
@@ -46,6 +54,7 @@ public final class EditJudge {
                 case SHAPE_SWAP -> shape.kindMatches() && shape.regionColourMatches();
                 case ADDED_ADJECTIVE -> shape.sizeMatches() && shape.regionColourMatches();
                 case EMPHASIS -> shape.matches();
+                case EMPHASIS_DOWN -> shape.kindMatches() && colourShift(edit, shape) >= EMPHASIS_DOWN_SHIFT;
                 case BACKGROUND_SWAP -> throw new IllegalStateException("a background swap edits no shape");
             };
             if (!ok) {
@@ -53,6 +62,13 @@ public final class EditJudge {
             }
         }
         return true;
+    }
+
+    /** How much farther from its named colour the edited shape's mean colour is than the input's. */
+    static double colourShift(EditCase edit, ShapeCheck shape) {
+        Mask mask = edit.target().masks().get(edit.shapeIndex());
+        double before = shape.expected().colour().distanceTo(ColourDetector.inside(edit.source().image(), mask).meanRgb());
+        return shape.expected().colour().distanceTo(shape.colour().meanRgb()) - before;
     }
 
     public static double keptPsnr(EditCase edit, RgbImage input, RgbImage edited) {

@@ -12,8 +12,10 @@ public enum EditKind {
     BACKGROUND_SWAP("backgroundSwap", false),
     /** "big" or "small" added before a medium shape (medium is the size the grammar leaves unsaid). */
     ADDED_ADJECTIVE("addedAdjective", true),
-    /** The same caption with one shape's colour word weighted ×{@link EditCase#EMPHASIS_FACTOR}. */
-    EMPHASIS("emphasis", false);
+    /** Emphasis up: the same caption with one shape's colour word weighted ×{@link EditCase#EMPHASIS_FACTOR}. */
+    EMPHASIS("emphasis", false),
+    /** Emphasis down: the same caption with one shape's colour word weighted ×{@link EditCase#EMPHASIS_DOWN_FACTOR}. */
+    EMPHASIS_DOWN("emphasisDown", false);
 
     private final String key;
     private final boolean localBlend;

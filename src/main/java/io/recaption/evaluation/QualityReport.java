@@ -90,6 +90,8 @@ public record QualityReport(EvaluationSettings settings, String model, double se
         s.put("guidance", settings.guidance());
         s.put("editSettings", "EditSettings.defaults() at the same guidance");
         s.put("emphasisFactor", EditCase.EMPHASIS_FACTOR);
+        s.put("emphasisDownFactor", EditCase.EMPHASIS_DOWN_FACTOR);
+        s.put("emphasisDownShift", EditJudge.EMPHASIS_DOWN_SHIFT);
         s.put("keptMargin", EditCase.KEPT_MARGIN);
         s.put("psnrMean", "mean over images of per-image PSNR (dB, data range 1)");
         ObjectNode reconstruction = root.putObject("reconstruction");
@@ -201,8 +203,11 @@ public record QualityReport(EvaluationSettings settings, String model, double se
             }
         });
         md.append("\nSuccess: the analytic detectors read the edited property as the edited caption says and the rest"
-                + " of the scene as before (emphasis: the caption is unchanged, so the emphasised shape must still read"
-                + " correctly). Kept: PSNR/SSIM against the input outside the edited shape's masks dilated by "
+                + " of the scene as before (emphasis up, colour word ×" + fmt(EditCase.EMPHASIS_FACTOR, 0)
+                + ": the caption is unchanged, so the emphasised shape must still read correctly; emphasis down, colour"
+                + " word ×" + fmt(EditCase.EMPHASIS_DOWN_FACTOR, 0) + ": the shape's mean colour must move at least "
+                + EditJudge.EMPHASIS_DOWN_SHIFT + " (RGB) farther from its named colour than in the input, its kind"
+                + " unchanged). Kept: PSNR/SSIM against the input outside the edited shape's masks dilated by "
                 + EditCase.KEPT_MARGIN + " px (background swap: inside the shapes).\n");
         md.append("\nContact sheet columns: input, ").append(String.join(", ", METHODS))
                 .append(", then the null-text edits ");

@@ -28,7 +28,7 @@ class EditJudgeTest {
             RenderedScene source = scene(i);
             RgbImage input = QualityEvaluation.input(source);
             for (EditKind kind : new EditKind[] {EditKind.COLOUR_SWAP, EditKind.SHAPE_SWAP, EditKind.BACKGROUND_SWAP,
-                    EditKind.ADDED_ADJECTIVE}) {
+                    EditKind.ADDED_ADJECTIVE, EditKind.EMPHASIS_DOWN}) {
                 EditCase edit = EditCase.derive(kind, source, renderer, new SplittableRandom(i));
                 assertFalse(judge.success(edit, input), kind + " judged done on the unedited input: " + source.caption()
                         + " → " + edit.editedCaption());
@@ -46,6 +46,9 @@ class EditJudgeTest {
             RenderedScene source = scene(i);
             RgbImage input = QualityEvaluation.input(source);
             for (EditKind kind : EditKind.values()) {
+                if (kind == EditKind.EMPHASIS_DOWN) {
+                    continue; // its truth is a weakened colour, not a scene: see the next test
+                }
                 EditCase edit = EditCase.derive(kind, source, renderer, new SplittableRandom(i));
                 RgbImage truth = QualityEvaluation.input(edit.target());
                 assertTrue(judge.success(edit, truth), kind + ": " + edit.editedCaption());
@@ -60,6 +63,25 @@ class EditJudgeTest {
                     assertTrue(Double.isFinite(whole), kind + " changes the image somewhere: " + whole);
                 }
             }
+        }
+    }
+
+    @Test
+    void emphasisDownSucceedsWhenTheShapesColourMovesAwayAndItsKindStays() {
+        for (int i = 0; i < SCENES; i++) {
+            RenderedScene source = scene(i);
+            EditCase edit = EditCase.derive(EditKind.EMPHASIS_DOWN, source, renderer, new SplittableRandom(i));
+            var shape = source.scene().shapes().get(edit.shapeIndex());
+            var background = source.scene().background();
+            // the shape drawn in another colour (not the background's): its named colour is gone, its outline stays
+            var other = java.util.Arrays.stream(io.recaption.shapes.NamedColour.values())
+                    .filter(c -> c != shape.colour() && c != background
+                            && c.distanceTo(shape.colour().rgb()) > 2 * EditJudge.EMPHASIS_DOWN_SHIFT)
+                    .findFirst().orElseThrow();
+            RgbImage faded = QualityEvaluation.input(
+                    renderer.render(source.scene().withShape(edit.shapeIndex(), s -> s.withColour(other))));
+            assertTrue(judge.success(edit, faded), edit.editedCaption() + " with the shape " + other.word());
+            assertEquals(Double.POSITIVE_INFINITY, EditJudge.keptPsnr(edit, QualityEvaluation.input(source), faded));
         }
     }
 
