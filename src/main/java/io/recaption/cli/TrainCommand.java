@@ -15,14 +15,26 @@ import picocli.CommandLine.Option;
                 + " --resume continues from the latest checkpoint exactly.")
 public class TrainCommand implements Callable<Integer> {
 
+    /** The bundled model's recipe (README, "The bundled model"). */
+    static final long VAE_STEPS = 3000;
+    static final long UNET_STEPS = 25000;
+
     @Option(names = "--out", required = true, description = "run folder (model/ and checkpoints/ inside)")
     Path out;
 
     @Option(names = "--stage", defaultValue = "all", description = "vae | unet | all (default: ${DEFAULT-VALUE})")
     String stage;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps per stage (default: ${DEFAULT-VALUE})")
-    long steps;
+    @Option(names = "--steps", description = "optimizer steps of each stage (sets --vae-steps and --unet-steps)")
+    Long steps;
+
+    @Option(names = "--vae-steps", description = "optimizer steps of the vae stage (default: " + VAE_STEPS
+            + ", the bundled model's)")
+    Long vaeSteps;
+
+    @Option(names = "--unet-steps", description = "optimizer steps of the unet stage (default: " + UNET_STEPS
+            + ", the bundled model's)")
+    Long unetSteps;
 
     @Option(names = "--batch", defaultValue = "16", description = "images per step (default: ${DEFAULT-VALUE})")
     int batch;
@@ -49,8 +61,10 @@ public class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ShapesModelTraining.Stage which = ShapesModelTraining.Stage.valueOf(stage.toUpperCase(Locale.ROOT));
         long start = System.nanoTime();
-        ShapesModelTraining training = new ShapesModelTraining(new ShapesModelTraining.Options(out, which, steps, batch,
-                seed, resume, checkpointEvery, logEvery, vaeLearningRate, unetLearningRate), System.out);
+        long vae = vaeSteps != null ? vaeSteps : steps != null ? steps : VAE_STEPS;
+        long unet = unetSteps != null ? unetSteps : steps != null ? steps : UNET_STEPS;
+        ShapesModelTraining training = new ShapesModelTraining(new ShapesModelTraining.Options(out, which, vae, unet,
+                batch, seed, resume, checkpointEvery, logEvery, vaeLearningRate, unetLearningRate), System.out);
         training.run();
         System.out.printf("trained in %.1f s, peak RSS %d MB; snapshot: %s%n", (System.nanoTime() - start) / 1e9,
                 ProcessMemory.peakResidentMegabytes(), training.modelFolder().toAbsolutePath());

@@ -30,8 +30,8 @@ public final class ShapesModelTraining {
 
     public enum Stage { VAE, UNET, ALL }
 
-    /** What to run. {@code steps} is per stage. */
-    public record Options(Path out, Stage stage, long steps, int batchSize, long seed, boolean resume,
+    /** What to run; each stage runs until its step count (a resumed stage from where it stopped). */
+    public record Options(Path out, Stage stage, long vaeSteps, long unetSteps, int batchSize, long seed, boolean resume,
             int checkpointEvery, int logEvery, double vaeLearningRate, double unetLearningRate) {}
 
     /** Steps of each stage run now, and their losses and time (empty when a stage was already done). */
@@ -91,12 +91,12 @@ public final class ShapesModelTraining {
             AdamW optimizer = new AdamW(AdamW.Settings.defaults(), parameters, manager);
             long from = restore(resumeFrom, parameters, optimizer, manager);
             log.printf("vae: %d parameters (%.1f MB), steps %d → %d, batch %d%n", parameters.count(),
-                    parameters.count() * 4 / 1e6, from, options.steps(), options.batchSize());
+                    parameters.count() * 4 / 1e6, from, options.vaeSteps(), options.batchSize());
             ShapesBatches data = new ShapesBatches(options.seed(), RenderSettings.defaults());
             VaeTrainer objective = new VaeTrainer(vae, parameters, data,
                     VaeTrainer.Settings.training(options.batchSize(), options.seed()));
-            TrainingLoop.Result result = loop(VAE, options.vaeLearningRate())
-                    .run(objective, optimizer, from, options.steps(), checkpoints, manager, log);
+            TrainingLoop.Result result = loop(VAE, options.vaeLearningRate(), options.vaeSteps())
+                    .run(objective, optimizer, from, options.vaeSteps(), checkpoints, manager, log);
             double scaling = 1 / latentStd(vae, manager);
             writeScalingFactor(scaling);
             parameters.save(VAE, model.resolve(VAE).resolve(UNet2DConditionModel.WEIGHTS_BASE_NAME + ".safetensors"));
@@ -126,14 +126,14 @@ public final class ShapesModelTraining {
             AdamW optimizer = new AdamW(AdamW.Settings.defaults(), parameters, manager);
             long from = restore(resumeFrom, parameters, optimizer, manager);
             log.printf("unet + text encoder: %d parameters (%.1f MB), steps %d → %d, batch %d%n", parameters.count(),
-                    parameters.count() * 4 / 1e6, from, options.steps(), options.batchSize());
+                    parameters.count() * 4 / 1e6, from, options.unetSteps(), options.batchSize());
             UNetTrainer.Models models = new UNetTrainer.Models(unet, text,
                     ClipTokenizer.load(snapshot.componentDir("tokenizer")), vae, DdimScheduler.load(snapshot));
             ShapesBatches data = new ShapesBatches(options.seed() ^ UNET_DATA_STREAM, RenderSettings.defaults());
             UNetTrainer objective = new UNetTrainer(models, parameters, data,
                     UNetTrainer.Settings.training(options.batchSize(), options.seed()));
-            TrainingLoop.Result result = loop(UNET, options.unetLearningRate())
-                    .run(objective, optimizer, from, options.steps(), checkpoints, manager, log);
+            TrainingLoop.Result result = loop(UNET, options.unetLearningRate(), options.unetSteps())
+                    .run(objective, optimizer, from, options.unetSteps(), checkpoints, manager, log);
             parameters.save(TEXT_ENCODER, model.resolve(TEXT_ENCODER).resolve(ClipTextModel.WEIGHTS_BASE_NAME + ".safetensors"));
             parameters.save(UNET, model.resolve(UNET).resolve(UNet2DConditionModel.WEIGHTS_BASE_NAME + ".safetensors"));
             log.printf("unet + text encoder: written to %s%n", model);
@@ -150,8 +150,8 @@ public final class ShapesModelTraining {
         return saved.get().step();
     }
 
-    private TrainingLoop loop(String stage, double learningRate) {
-        int warmup = (int) Math.min(100, Math.max(1, options.steps() / 10));
+    private TrainingLoop loop(String stage, double learningRate, long steps) {
+        int warmup = (int) Math.min(100, Math.max(1, steps / 10));
         return new TrainingLoop(stage, learningRate, warmup, options.checkpointEvery(), options.logEvery());
     }
 

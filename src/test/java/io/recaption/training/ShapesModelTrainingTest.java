@@ -34,7 +34,7 @@ class ShapesModelTrainingTest {
 
     private static ShapesModelTraining.Options options(Path out, ShapesModelTraining.Stage stage, long steps,
             boolean resume) {
-        return new ShapesModelTraining.Options(out, stage, steps, 2, 5, resume, 2, 1, 5e-4, 3e-4);
+        return new ShapesModelTraining.Options(out, stage, steps, steps, 2, 5, resume, 2, 1, 5e-4, 3e-4);
     }
 
     private static void train(ShapesModelTraining.Options options) throws IOException {
