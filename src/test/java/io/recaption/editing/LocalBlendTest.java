@@ -23,10 +23,11 @@ class LocalBlendTest {
     void readsTheReferenceQuarterOnLargeLatentsAndFinerLayersOnSmallOnes() {
         assertEquals(4, LocalBlend.mapDivisor(64, 64, SD_LAYOUT), "SD 512²: the reference's 16² maps");
         assertEquals(4, LocalBlend.mapDivisor(96, 128, SD_LAYOUT));
-        assertEquals(2, LocalBlend.mapDivisor(32, 32, SD_LAYOUT), "a quarter would be 8²");
-        assertEquals(2, LocalBlend.mapDivisor(36, 44, SD_LAYOUT), "odd sizes: 18×22 maps");
-        assertEquals(1, LocalBlend.mapDivisor(16, 16, SD_LAYOUT), "the shapes model's 16² latent");
-        assertEquals(2, LocalBlend.mapDivisor(16, 16, List.of(2, 4)), "the finest layers there are");
+        assertEquals(4, LocalBlend.mapDivisor(32, 32, SD_LAYOUT), "SD 256²: 8² maps");
+        assertEquals(2, LocalBlend.mapDivisor(34, 44, SD_LAYOUT), "34 is not divisible by 4: 17×22 maps");
+        assertEquals(2, LocalBlend.mapDivisor(16, 16, SD_LAYOUT), "the shapes model's 16² latent: 8², not 4²");
+        assertEquals(1, LocalBlend.mapDivisor(8, 8, SD_LAYOUT));
+        assertEquals(4, LocalBlend.mapDivisor(16, 16, List.of(4, 8)), "the finest layers there are");
         assertThrows(IllegalArgumentException.class, () -> LocalBlend.mapDivisor(18, 18, List.of(4)));
     }
 
@@ -34,21 +35,24 @@ class LocalBlendTest {
     void wantsCrossAttentionOfDownAndUpBlocksAtTheMapResolutionOnly() {
         try (NDManager manager = NDManager.newBaseManager()) {
             LocalBlend blend = blend(manager, 16, 0.0);
-            assertTrue(blend.wants(new AttentionSite("down_blocks.0.attentions.0.attn2", Place.DOWN, true, 16, 16)));
-            assertTrue(blend.wants(new AttentionSite("up_blocks.3.attentions.0.attn2", Place.UP, true, 16, 16)));
-            assertFalse(blend.wants(new AttentionSite("down_blocks.0.attentions.0.attn1", Place.DOWN, false, 16, 16)));
+            assertTrue(blend.wants(new AttentionSite("down_blocks.1.attentions.0.attn2", Place.DOWN, true, 8, 8)));
+            assertTrue(blend.wants(new AttentionSite("up_blocks.2.attentions.0.attn2", Place.UP, true, 8, 8)));
+            assertFalse(blend.wants(new AttentionSite("down_blocks.1.attentions.0.attn1", Place.DOWN, false, 8, 8)));
             assertFalse(blend.wants(new AttentionSite("down_blocks.2.attentions.0.attn2", Place.DOWN, true, 4, 4)),
                     "a quarter of a 16² latent: too coarse for the 3×3 pool");
-            assertFalse(blend.wants(new AttentionSite("mid_block.attentions.0.attn2", Place.MID, true, 16, 16)));
+            assertFalse(blend.wants(new AttentionSite("down_blocks.0.attentions.0.attn2", Place.DOWN, true, 16, 16)),
+                    "full resolution: the words' maps hardly localise there");
+            assertFalse(blend.wants(new AttentionSite("mid_block.attentions.0.attn2", Place.MID, true, 8, 8)));
         }
     }
 
     @Test
     void blendedLatentsKeepTheSourceOutsideThePooledWordRegion() {
-        int side = 16;
+        int latent = 32;
+        int side = 8; // a quarter of the 32² latent
         try (NDManager manager = NDManager.newBaseManager()) {
-            LocalBlend blend = blend(manager, side, 0.2);
-            // the blend word (token 1) attends to rows and columns 2..5 in both images; elsewhere to token 0
+            LocalBlend blend = blend(manager, latent, 0.2);
+            // the blend word (token 1) attends to map rows and columns 2..5 in both images; elsewhere to token 0
             float[] maps = new float[2 * side * side * 3];
             for (int image = 0; image < 2; image++) {
                 for (int y = 0; y < side; y++) {
@@ -61,22 +65,23 @@ class LocalBlendTest {
                     }
                 }
             }
-            AttentionSite site = new AttentionSite("down_blocks.0.attentions.0.attn2", Place.DOWN, true, side, side);
+            AttentionSite site = new AttentionSite("down_blocks.2.attentions.0.attn2", Place.DOWN, true, side, side);
             blend.record(site, manager.create(maps, new Shape(2, 1, side * side, 3)));
-            NDArray source = manager.zeros(new Shape(1, 4, side, side));
-            NDArray edited = manager.ones(new Shape(1, 4, side, side));
+            NDArray source = manager.zeros(new Shape(1, 4, latent, latent));
+            NDArray edited = manager.ones(new Shape(1, 4, latent, latent));
             NDArray latents = NDArrays.concat(new ai.djl.ndarray.NDList(source, edited), 0);
 
             NDArray early = blend.apply(0, 10, latents);
-            assertEquals(4 * side * side, early.get(1).sum().getFloat(), 0, "before the start fraction: unchanged");
+            assertEquals(4 * latent * latent, early.get(1).sum().getFloat(), 0, "before the start fraction: unchanged");
 
             NDArray blended = blend.apply(5, 10, latents);
             assertEquals(0, blended.get(0).sum().getFloat(), 0, "the source image stays the source");
-            // 3×3 max-pool widens the 4×4 region to rows/columns 1..6: 36 cells of 4 channels follow the edit
-            assertEquals(4 * 36, blended.get(1).sum().getFloat(), 0, "not all ones: the mask is local");
-            assertEquals(1, blended.getFloat(1, 0, 1, 6), 0);
-            assertEquals(0, blended.getFloat(1, 0, 7, 3), 0);
-            assertEquals(0, blended.getFloat(1, 3, 12, 12), 0);
+            // 3×3 max-pool widens the 4×4 map region to map rows/columns 1..6, ×4 on the latent: rows/columns
+            // 4..27, 24² latent pixels of 4 channels follow the edit
+            assertEquals(4 * 24 * 24, blended.get(1).sum().getFloat(), 0, "not all ones: the mask is local");
+            assertEquals(1, blended.getFloat(1, 0, 4, 27), 0);
+            assertEquals(0, blended.getFloat(1, 0, 3, 10), 0);
+            assertEquals(0, blended.getFloat(1, 3, 30, 30), 0);
         }
     }
 
