@@ -35,6 +35,11 @@ public final class Fixtures {
         return reference().resolve("tiny-sd");
     }
 
+    /** The bundled shapes-world model (kept in git under {@code models/shapes}; Maven runs tests in the project root). */
+    public static Path shapesModel() {
+        return Path.of("models", "shapes").toAbsolutePath();
+    }
+
     public static Path linearProjectionUnet() {
         return reference().resolve("tiny-unet-linear-projection");
     }

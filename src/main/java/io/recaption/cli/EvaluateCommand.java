@@ -4,14 +4,15 @@ import io.recaption.diffusion.StableDiffusion;
 import io.recaption.evaluation.EvaluationSettings;
 import io.recaption.evaluation.QualityEvaluation;
 import io.recaption.evaluation.QualityReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code evaluate}: the quality table of a shapes-world model, measured with the world's analytic
- * detectors. {@code --model} is required: no shapes model is bundled yet.
+ * {@code evaluate}: the quality table of a shapes-world model (by default the bundled one), measured with
+ * the world's analytic detectors.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Measure a shapes-world model on fresh scenes: reconstruction PSNR/SSIM (vae, ddim, negativePrompt,"
@@ -20,9 +21,9 @@ import picocli.CommandLine.Option;
                 + " Prints the table and writes quality.md, quality.json and contact-sheet.png into --out.")
 public class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true,
-            description = "a shapes-world diffusers snapshot (64×64 images), e.g. the train command's OUT/model;"
-                    + " required: no shapes model is bundled yet")
+    @Option(names = "--model",
+            description = "a shapes-world diffusers snapshot (64×64 images), e.g. the train command's OUT/model"
+                    + " (default: the bundled model, target/shapes-model)")
     Path model;
 
     @Option(names = "--out", required = true, description = "folder for quality.md, quality.json, contact-sheet.png")
@@ -45,8 +46,13 @@ public class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvaluationSettings settings = EvaluationSettings.defaults().withSeed(seed).withImages(images).withSteps(steps)
                 .withInnerSteps(innerSteps);
+        Path modelDir = model != null ? model : BundledModel.folder();
+        if (!Files.isDirectory(modelDir)) {
+            System.err.println("evaluate: no model at " + modelDir + " (run `mvn package` first, or pass --model DIR)");
+            return 2;
+        }
         QualityReport report;
-        try (StableDiffusion loaded = StableDiffusion.load(model)) {
+        try (StableDiffusion loaded = StableDiffusion.load(modelDir)) {
             QualityEvaluation evaluation;
             try {
                 evaluation = new QualityEvaluation(loaded, settings);

@@ -144,8 +144,7 @@ public final class QualityEvaluation {
             NDArray pixels = ImageFiles.toPixels(inputImage, model.imageSize(), manager);
             Caption caption = Caption.of(model.tokenizer(), scene.caption(), false);
             Inverter inverter = new Inverter(model);
-            InversionSettings inversion = InversionSettings.defaults().withSteps(settings.steps())
-                    .withInnerSteps(settings.innerSteps()).withGuidance(settings.guidance());
+            InversionSettings inversion = inversionSettings();
 
             BufferedImage vae = ImageFiles.toImage(inverter.decode(inverter.encode(pixels)));
             reconstruction.put("vae", score(input, RgbImage.of(vae)));
@@ -190,6 +189,32 @@ public final class QualityEvaluation {
             QualityReport.TextToImage textToImage = textToImage(index, scene, caption, manager, row);
             return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits, textToImage);
         }
+    }
+
+    /**
+     * One edit of image {@code index} — the same scene and edit as in {@link #run} — from its null-text
+     * inversion, judged as in the table (what the end-to-end semantic test re-runs on a few images).
+     */
+    public QualityReport.EditOutcome nullTextEdit(long index, EditKind kind, boolean blend) {
+        RenderedScene scene = scene(index);
+        BufferedImage inputImage = scene.image().toBufferedImage();
+        RgbImage input = RgbImage.of(inputImage);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray pixels = ImageFiles.toPixels(inputImage, model.imageSize(), manager);
+            Caption caption = Caption.of(model.tokenizer(), scene.caption(), false);
+            Inverter inverter = new Inverter(model);
+            Inverter.Inversion inversion = inverter.invert(pixels, caption,
+                    inversionSettings().withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE);
+            EditCase edit = edits(index, scene).get(kind.ordinal());
+            RgbImage edited = RgbImage.of(render(inverter, inversion, edit, blend));
+            return new QualityReport.EditOutcome(edit.editedCaption(), judge.success(edit, edited),
+                    EditJudge.keptPsnr(edit, input, edited), EditJudge.keptSsim(edit, input, edited));
+        }
+    }
+
+    private InversionSettings inversionSettings() {
+        return InversionSettings.defaults().withSteps(settings.steps()).withInnerSteps(settings.innerSteps())
+                .withGuidance(settings.guidance());
     }
 
     /** Samples the caption from seeded noise and reads the sample against the caption's scene. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** evaluate writes its three files from the command line; --model is required (no shapes model is bundled yet). */
+/** evaluate writes its three files from the command line; a missing or wrong-sized model is refused. */
 class EvaluateCommandTest {
 
     @TempDir
@@ -39,12 +39,18 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void refusesWithoutAModelAndAWrongSizedModel() throws Exception {
-        assertEquals(2, run("--out", dir.resolve("out").toString()));
+    void refusesAMissingModelAndAWrongSizedModel() throws Exception {
+        assertEquals(2, run("--model", dir.resolve("missing").toString(), "--out", dir.resolve("out").toString()));
         Path tiny = dir.resolve("tiny");
         RandomSnapshot.write(tiny, RandomSnapshot.Preset.tiny(), 1);
         assertEquals(2, run("--model", tiny.toString(), "--images", "1", "--out", dir.resolve("out").toString()));
         assertTrue(Files.notExists(dir.resolve("out/quality.json")));
+    }
+
+    @Test
+    void theDefaultModelIsTheBundledOneBesideTheApplication() {
+        assertEquals(Path.of("target", "shapes-model").toAbsolutePath(), BundledModel.folder(),
+                "tests run from classes, not from target/quarkus-app");
     }
 
     private static int run(String... args) {

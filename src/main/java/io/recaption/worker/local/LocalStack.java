@@ -89,7 +89,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The {@code quarkus-app} folder this code runs from, when it runs from a packaged application. */
-    static Optional<Path> quarkusAppDir() {
+    public static Optional<Path> quarkusAppDir() {
         try {
             CodeSource source = LocalStack.class.getProtectionDomain().getCodeSource();
             if (source != null) {
