@@ -7,7 +7,6 @@ import io.recaption.worker.local.LocalStack;
 import io.recaption.worker.local.S3Server;
 import io.recaption.worker.local.WorkerProcess;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,12 +36,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code demo}: the whole service on this machine — a real Kafka broker and S3 server started from the
- * jars {@code mvn package} put under {@code target/}, the worker as the packaged application's {@code serve},
- * a bundled photo uploaded, an inversion and two edits requested through Kafka, their results fetched from S3.
+ * jars {@code mvn package} put under {@code target/}, the worker as the packaged application's {@code serve}
+ * with the bundled shapes-world model, a scene drawn from its caption and uploaded, an inversion and two
+ * edits (a colour swap and a shape swap, each with LocalBlend) requested through Kafka, their results fetched
+ * from S3 and read back by the world's detectors.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a local Kafka broker, S3 server and worker; upload a bundled photo; request an inversion"
-                + " and two edits through Kafka; print progress and where the results are.")
+        description = "Start a local Kafka broker, S3 server and worker with the bundled shapes-world model; draw a"
+                + " scene, upload it; request an inversion and two edits through Kafka; print progress, where the"
+                + " results are and what the detectors read in the edited images.")
 public class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,13 +52,17 @@ public class DemoCommand implements Callable<Integer> {
     private static final String ARTIFACTS = "recaption-artifacts";
     private static final List<String> TOPICS = List.of("inversion-requests", "inversion-events", "edit-requests",
             "edit-events", "inversion-requests-dlq", "edit-requests-dlq");
-    private static final String SOURCE_CAPTION = "a cat sitting next to a mirror";
 
-    @Option(names = "--model", description = "a diffusers SD snapshot folder (default: the bundled tiny model,"
-            + " target/demo-model)")
+    @Option(names = "--model", description = "a shapes-world diffusers snapshot (default: the bundled model,"
+            + " target/shapes-model)")
     Path model;
 
-    @Option(names = "--steps", defaultValue = "10", description = "DDIM steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--caption", defaultValue = DemoScene.DEFAULT_CAPTION,
+            description = "the photo to invert, as a caption of the shapes world; the demo draws it"
+                    + " (default: ${DEFAULT-VALUE})")
+    String caption;
+
+    @Option(names = "--steps", defaultValue = "20", description = "DDIM steps (default: ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--inner-steps", defaultValue = "5",
@@ -76,8 +82,14 @@ public class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Instant started = Instant.now();
-        Path modelDir = (model != null ? model : LocalStack.defaultJarsDir().resolveSibling("demo-model"))
-                .toAbsolutePath();
+        Path modelDir = (model != null ? model : BundledModel.folder()).toAbsolutePath();
+        DemoScene scene;
+        try {
+            scene = DemoScene.of(caption);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         if (!Files.isDirectory(modelDir)) {
             System.err.println("error: no model at " + modelDir + " (run `mvn package` first, or pass --model DIR)");
             return 2;
@@ -99,16 +111,19 @@ public class DemoCommand implements Callable<Integer> {
                     KafkaProducer<String, String> producer = producer(stack.kafka().bootstrapServers());
                     KafkaConsumer<String, String> consumer = consumer(stack.kafka().bootstrapServers())) {
                 System.out.println("  worker ready at " + worker.baseUri() + " (log: " + worker.log() + ")");
-                String photoKey = "uploads/demo/chelsea.png";
-                s3.putObject(b -> b.bucket(UPLOADS).key(photoKey), RequestBody.fromBytes(photo()));
-                System.out.println("uploaded s3://" + UPLOADS + "/" + photoKey);
+                String photoKey = "uploads/demo/scene.png";
+                Files.createDirectories(out);
+                Path input = out.resolve("input.png");
+                Files.write(input, scene.png());
+                s3.putObject(b -> b.bucket(UPLOADS).key(photoKey), RequestBody.fromFile(input));
+                System.out.println("drew \"" + scene.caption() + "\", uploaded s3://" + UPLOADS + "/" + photoKey);
 
                 String inversionId = "demo-" + UUID.randomUUID();
                 ObjectNode request = JSON.createObjectNode();
                 request.put("schemaVersion", 1);
                 request.put("requestId", inversionId);
                 request.putObject("image").put("bucket", UPLOADS).put("key", photoKey);
-                request.put("caption", SOURCE_CAPTION);
+                request.put("caption", scene.caption());
                 request.putObject("options").put("steps", steps).put("innerSteps", innerSteps);
                 send(producer, "inversion-requests", inversionId, request);
                 JsonNode inverted = await(consumer, worker, "inversion-events", "requestId", inversionId,
@@ -117,18 +132,16 @@ public class DemoCommand implements Callable<Integer> {
                     System.err.println("inversion failed: " + inverted.path("error"));
                     return 1;
                 }
-                Files.createDirectories(out);
                 Path reconstruction = download(s3, inverted.path("artifacts").path("reconstructionKey").asText(),
                         out.resolve("reconstruction.png"));
                 System.out.printf("inversion done: PSNR %.2f dB%n", inverted.path("metrics").path("psnr").asDouble());
 
                 Map<String, ObjectNode> edits = new LinkedHashMap<>();
-                ObjectNode swap = edit(inversionId, "a tiger sitting next to a mirror");
-                swap.putArray("localBlend").add("cat").add("tiger");
-                edits.put("tiger", swap);
-                ObjectNode emphasis = edit(inversionId, SOURCE_CAPTION);
-                emphasis.putObject("emphasis").put("mirror", 3.0);
-                edits.put("mirror-emphasis", emphasis);
+                for (DemoScene.Edit planned : scene.edits()) {
+                    ObjectNode e = edit(inversionId, planned.caption());
+                    planned.blendWords().forEach(e.putArray("localBlend")::add);
+                    edits.put(planned.name(), e);
+                }
                 for (ObjectNode e : edits.values()) {
                     send(producer, "edit-requests", e.path("editId").asText(), e);
                 }
@@ -145,11 +158,16 @@ public class DemoCommand implements Callable<Integer> {
                 }
                 System.out.println();
                 System.out.println("results:");
+                System.out.println("  input            " + input.toAbsolutePath());
                 System.out.println("  reconstruction   " + reconstruction.toAbsolutePath());
                 images.forEach((name, path) -> System.out.printf("  %-16s %s%n", name, path.toAbsolutePath()));
+                System.out.println("read back by the shapes world's detectors:");
+                for (DemoScene.Edit planned : scene.edits()) {
+                    System.out.println("  " + planned.name() + ": " + scene.check(planned, images.get(planned.name())));
+                }
                 System.out.printf("demo finished in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1e3);
                 if (keepRunning) {
-                    printHowToContinue(stack, worker, photoKey, inversionId);
+                    printHowToContinue(stack, worker, photoKey, inversionId, scene);
                     Thread.currentThread().join();
                 }
             }
@@ -164,15 +182,6 @@ public class DemoCommand implements Callable<Integer> {
         edit.put("inversionId", inversionId);
         edit.put("caption", caption);
         return edit;
-    }
-
-    private static byte[] photo() throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/chelsea.png")) {
-            if (in == null) {
-                throw new IllegalStateException("the bundled demo photo is missing");
-            }
-            return in.readAllBytes();
-        }
     }
 
     private static void send(KafkaProducer<String, String> producer, String topic, String key, JsonNode value)
@@ -237,7 +246,8 @@ public class DemoCommand implements Callable<Integer> {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    private static void printHowToContinue(LocalStack stack, WorkerProcess worker, String photoKey, String inversionId) {
+    private static void printHowToContinue(LocalStack stack, WorkerProcess worker, String photoKey, String inversionId,
+            DemoScene scene) {
         String bootstrap = stack.kafka().bootstrapServers();
         System.out.println();
         System.out.println("the stack stays up (Ctrl-C stops it):");
@@ -247,7 +257,8 @@ public class DemoCommand implements Callable<Integer> {
         System.out.println("  worker status            " + worker.baseUri() + "inversions/" + inversionId);
         System.out.println("publish another edit of the same inversion, e.g. with Kafka's console producer:");
         String message = "{\"schemaVersion\":1,\"editId\":\"my-edit-1\",\"inversionId\":\"" + inversionId
-                + "\",\"caption\":\"a dog sitting next to a mirror\"}";
+                + "\",\"caption\":\"" + scene.edits().get(0).caption() + "\",\"emphasis\":{\"" + scene.edits().get(0)
+                .blendWords().get(0) + "\":2}}";
         System.out.println("  echo '" + message + "' | kafka-console-producer.sh --bootstrap-server " + bootstrap
                 + " --topic edit-requests");
         System.out.println("and read the answer:");

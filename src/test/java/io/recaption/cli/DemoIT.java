@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The newcomer's command, as README gives it, on the packaged application (failsafe runs this after
- * {@code package}): the demo starts its own broker, S3 server and worker, and exits 0 with the images written.
+ * {@code package}): the demo starts its own broker, S3 server and worker with the bundled shapes model, and
+ * exits 0 with the images written; the colour swap that went through Kafka and S3 must read, by the
+ * world's detectors, as its caption says (the end-to-end semantic check).
  */
 class DemoIT {
 
@@ -28,7 +30,7 @@ class DemoIT {
         assertTrue(Files.isRegularFile(jar), "the application is packaged: " + jar);
         Path log = out.resolve("demo.log");
         Process demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "demo", "--steps", "4", "--inner-steps", "2", "--out", out.toString()))
+                "-jar", jar.toString(), "demo", "--out", out.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean finished = demo.waitFor(10, TimeUnit.MINUTES);
         String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -38,11 +40,13 @@ class DemoIT {
         }
         assertTrue(finished, "the demo finished");
         assertEquals(0, demo.exitValue(), "exit code");
-        for (String name : List.of("reconstruction.png", "tiger.png", "mirror-emphasis.png")) {
+        for (String name : List.of("input.png", "reconstruction.png", "colour-swap.png", "shape-swap.png")) {
             BufferedImage image = ImageIO.read(out.resolve(name).toFile());
-            assertEquals(256, image.getWidth(), name);
+            assertEquals(64, image.getWidth(), name);
             assertTrue(output.contains(out.resolve(name).toAbsolutePath().toString()), "the demo prints " + name);
         }
         assertTrue(output.contains("demo finished in"), output);
+        assertTrue(output.contains("colour-swap: matches \"a red triangle below a small yellow circle on a green background\""),
+                "the detectors read the colour swap as its caption says");
     }
 }
