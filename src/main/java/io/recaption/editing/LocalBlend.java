@@ -114,21 +114,19 @@ public final class LocalBlend {
         if (index + 1 <= (int) (start * steps) || storedMaps.isEmpty()) {
             return latents;
         }
-        int side = mapHeight;
-        int sideW = mapWidth;
         NDList perLayer = new NDList();
         long n = latents.getShape().get(0);
         NDManager scope = latents.getManager();
         for (NDArray maps : storedMaps.values()) {
             // a view owned by the step's scope: what is computed from it is freed with the step
-            NDArray view = maps.reshape(n, -1, side, sideW, maps.getShape().get(3));
+            NDArray view = maps.reshape(n, -1, mapHeight, mapWidth, maps.getShape().get(3));
             view.attach(scope);
             perLayer.add(view);
         }
         NDArray all = NDArrays.concat(perLayer, 1);
         NDArray words = all.mul(wordAlphas).sum(new int[] {4}).mean(new int[] {1}).expandDims(1);
         NDArray pooled = Pool.maxPool2d(words, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1), false);
-        NDArray mask = pooled.repeat(2, latentHeight / side).repeat(3, latentWidth / sideW);
+        NDArray mask = pooled.repeat(2, latentHeight / mapHeight).repeat(3, latentWidth / mapWidth);
         NDArray maxima = mask.max(new int[] {3}, true).max(new int[] {2}, true);
         NDArray binary = mask.div(maxima).gt(threshold).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         NDArray union = binary.max(new int[] {0}, true);

@@ -175,10 +175,7 @@ public final class QualityEvaluation {
                 for (EditCase edit : cases) {
                     for (boolean blend : edit.kind().localBlend() ? List.of(false, true) : List.of(false)) {
                         BufferedImage image = render(inverter, sources.get(source), edit, blend);
-                        RgbImage edited = RgbImage.of(image);
-                        outcomes.put(QualityReport.variant(edit.kind(), blend), new QualityReport.EditOutcome(
-                                edit.editedCaption(), judge.success(edit, edited), EditJudge.keptPsnr(edit, input, edited),
-                                EditJudge.keptSsim(edit, input, edited)));
+                        outcomes.put(QualityReport.variant(edit.kind(), blend), judged(edit, input, RgbImage.of(image)));
                         if (source.equals(QualityReport.FROM_NULL_TEXT) && !blend) {
                             row.add(image);
                         }
@@ -205,11 +202,15 @@ public final class QualityEvaluation {
             Inverter inverter = new Inverter(model);
             Inverter.Inversion inversion = inverter.invert(pixels, caption,
                     inversionSettings().withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE);
-            EditCase edit = edits(index, scene).get(kind.ordinal());
-            RgbImage edited = RgbImage.of(render(inverter, inversion, edit, blend));
-            return new QualityReport.EditOutcome(edit.editedCaption(), judge.success(edit, edited),
-                    EditJudge.keptPsnr(edit, input, edited), EditJudge.keptSsim(edit, input, edited));
+            EditCase edit = edits(index, scene).stream().filter(e -> e.kind() == kind).findFirst().orElseThrow();
+            return judged(edit, input, RgbImage.of(render(inverter, inversion, edit, blend)));
         }
+    }
+
+    /** The judge's verdict and the kept region's PSNR/SSIM of an edited image. */
+    private QualityReport.EditOutcome judged(EditCase edit, RgbImage input, RgbImage edited) {
+        return new QualityReport.EditOutcome(edit.editedCaption(), judge.success(edit, edited),
+                EditJudge.keptPsnr(edit, input, edited), EditJudge.keptSsim(edit, input, edited));
     }
 
     private InversionSettings inversionSettings() {
