@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
 
     private static final List<String> ENGINE = List.of("model", "diffusion", "inversion", "editing", "artifacts",
-            "shapes", "training", "evaluation");
+            "pipeline", "lab");
     private static final List<String> FORBIDDEN = List.of("io.quarkus", "org.apache.kafka", "software.amazon",
             "io.smallrye", "jakarta.", "org.eclipse.microprofile", "io.recaption.worker", "io.recaption.api",
             "io.recaption.cli");

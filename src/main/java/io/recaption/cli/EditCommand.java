@@ -3,7 +3,7 @@ package io.recaption.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
-import io.recaption.artifacts.Recaptioner;
+import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;

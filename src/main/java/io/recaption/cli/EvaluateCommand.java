@@ -1,9 +1,9 @@
 package io.recaption.cli;
 
 import io.recaption.diffusion.StableDiffusion;
-import io.recaption.evaluation.EvaluationSettings;
-import io.recaption.evaluation.QualityEvaluation;
-import io.recaption.evaluation.QualityReport;
+import io.recaption.lab.evaluation.EvaluationSettings;
+import io.recaption.lab.evaluation.QualityEvaluation;
+import io.recaption.lab.evaluation.QualityReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.recaption.cli;
 
-import io.recaption.diffusion.RandomSnapshot;
+import io.recaption.lab.snapshots.RandomSnapshot;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

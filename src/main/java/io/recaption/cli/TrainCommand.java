@@ -1,6 +1,6 @@
 package io.recaption.cli;
 
-import io.recaption.training.ShapesModelTraining;
+import io.recaption.lab.training.ShapesModelTraining;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.artifacts.InversionFiles;
-import io.recaption.artifacts.Recaptioner;
+import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.StableDiffusion;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recaption.diffusion.RandomSnapshot;
+import io.recaption.lab.snapshots.RandomSnapshot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recaption.shapes.CaptionGrammar;
-import io.recaption.shapes.RenderSettings;
-import io.recaption.shapes.RgbImage;
-import io.recaption.shapes.SceneCheck;
-import io.recaption.shapes.SceneDetector;
-import io.recaption.shapes.SceneRenderer;
+import io.recaption.lab.shapes.CaptionGrammar;
+import io.recaption.lab.shapes.RenderSettings;
+import io.recaption.lab.shapes.RgbImage;
+import io.recaption.lab.shapes.SceneCheck;
+import io.recaption.lab.shapes.SceneDetector;
+import io.recaption.lab.shapes.SceneRenderer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

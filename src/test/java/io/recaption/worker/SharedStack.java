@@ -1,6 +1,6 @@
 package io.recaption.worker;
 
-import io.recaption.worker.local.LocalStack;
+import io.recaption.devstack.LocalStack;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.recaption.worker.local.S3Server;
+import io.recaption.devstack.S3Server;
 import io.recaption.worker.testengine.TestJobEngine;
 import jakarta.inject.Inject;
 import java.net.URL;

@@ -22,10 +22,10 @@ import java.util.stream.Stream;
  * strings or {@code ["a", "b"]} pairs. When a folder has both, the slow files are read, since
  * they are what transformers' CLIPTokenizer reads.
  */
-final class BpeVocabulary {
+public final class BpeVocabulary {
 
-    static final String VOCAB_FILE = "vocab.json";
-    static final String MERGES_FILE = "merges.txt";
+    public static final String VOCAB_FILE = "vocab.json";
+    public static final String MERGES_FILE = "merges.txt";
     static final String TOKENIZER_FILE = "tokenizer.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public final class ClipTokenizer {
 
     /** The suffix that marks a word's last symbol in CLIP's vocabulary. */
-    static final String END_OF_WORD = "</w>";
+    public static final String END_OF_WORD = "</w>";
 
     /** Whitespace as the reference normalizer sees it ({@code \s} over all of Unicode). */
     private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
@@ -132,7 +132,7 @@ public final class ClipTokenizer {
     }
 
     /** The reference's normalizer: NFC, whitespace runs → one space, trimmed, lower case. */
-    static String normalize(String text) {
+    public static String normalize(String text) {
         Objects.requireNonNull(text, "text");
         String composed = Normalizer.normalize(text, Normalizer.Form.NFC);
         return WHITESPACE.matcher(composed).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
@@ -203,7 +203,7 @@ public final class ClipTokenizer {
      * other byte, in increasing order, takes the next code point from U+0100 on, so that no symbol
      * is whitespace or a control character.
      */
-    static String[] byteSymbols() {
+    public static String[] byteSymbols() {
         String[] symbols = new String[256];
         int next = 256;
         for (int b = 0; b < 256; b++) {

@@ -1,0 +1,151 @@
+package io.recaption.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A single-node Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM
+ * ({@code kafka.Kafka}) from the jars Maven copied to {@code target/local-stack/kafka}, listening on loopback
+ * only. Sized for a laptop: small heap, few internal partitions, no initial rebalance delay.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ChildJvm process;
+    private final int port;
+
+    private KafkaBroker(ChildJvm process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts a broker with empty data in {@code dir} (anything there before is deleted). */
+    public static KafkaBroker start(Path jarsDir, Path dir) {
+        if (!Files.isDirectory(jarsDir)) {
+            throw new IllegalStateException("no Kafka jars in " + jarsDir + " (they are copied there by `mvn package`)");
+        }
+        int port = ChildJvm.freePort();
+        int controllerPort = ChildJvm.freePort();
+        Path data = dir.resolve("data");
+        Path properties = dir.resolve("server.properties");
+        String config = String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + data.toAbsolutePath(),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=3",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=true",
+                "");
+        ChildJvm.deleteTree(dir);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(properties, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String classpath = jarsDir.toAbsolutePath() + "/*";
+        List<String> jvm = List.of("-cp", classpath, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true");
+        String clusterId = base64Uuid();
+        ChildJvm.run("kafka-format", jvm,
+                List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
+                dir.resolve("kafka.log"), dir, START_TIMEOUT);
+        ChildJvm process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", properties.toString()), dir.resolve("kafka.log"), dir);
+        KafkaBroker broker = new KafkaBroker(process, port);
+        try {
+            process.awaitPort(port, START_TIMEOUT);
+            broker.awaitController();
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000));
+    }
+
+    /** Creates topics (existing ones are left as they are). */
+    public void createTopics(List<String> topics, int partitions) {
+        try (Admin admin = admin()) {
+            for (String topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topic creation timed out", e);
+        }
+    }
+
+    public Path log() {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    /** The broker answers metadata requests once its controller is elected. */
+    private void awaitController() {
+        try (Admin admin = admin()) {
+            admin.describeCluster().controller().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Kafka broker did not answer:\n" + process.logTail(), e);
+        }
+    }
+
+    private static String base64Uuid() {
+        UUID uuid = UUID.randomUUID();
+        ByteBuffer bytes = ByteBuffer.allocate(16);
+        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    }
+}

@@ -1,0 +1,244 @@
+package io.recaption.lab.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * The measured table and what it was measured on. Means are over images (PSNR: the mean of the
+ * per-image dB values). In {@code quality.json} a non-finite number (a perfect reconstruction's
+ * +∞ PSNR) is written as null, which JSON can hold.
+ */
+public record QualityReport(EvaluationSettings settings, String model, double seconds, List<ImageResult> images,
+        BufferedImage contactSheet) {
+
+    /** The reconstruction methods, in table order. */
+    public static final List<String> METHODS = List.of("vae", "ddim", "negativePrompt", "direct", "nullText",
+            "globalNullText");
+    /** Keys of the edits' two sources. */
+    public static final String FROM_NULL_TEXT = "edits";
+    public static final String FROM_DDIM = "editsFromDdim";
+    /** The key suffix of an edit run with LocalBlend. */
+    public static final String LOCAL_BLEND = "localBlend";
+
+    public record Score(double psnr, double ssim) {}
+
+    /** One edit of one image: the edited caption, whether the detectors found it done, the kept region's PSNR/SSIM. */
+    public record EditOutcome(String caption, boolean success, double keptPsnr, double keptSsim) {}
+
+    /**
+     * One image: its caption, every method's reconstruction score, and the edits from each source
+     * ({@link #FROM_NULL_TEXT}, {@link #FROM_DDIM}) by variant key ("colourSwap", "colourSwap/localBlend").
+     */
+    public record ImageResult(long index, String caption, Map<String, Score> reconstruction,
+            Map<String, Map<String, EditOutcome>> edits, TextToImage textToImage) {}
+
+    /**
+     * A sample from noise with the image's caption, read against the caption's scene: the background,
+     * every shape's colour inside its mask, every shape's kind, and all of them together ({@code match}).
+     */
+    public record TextToImage(boolean match, boolean background, boolean colours, boolean kinds) {}
+
+    /** Shares of the images whose text-to-image sample matched: match, background, colours, kinds. */
+    public double[] textToImageRates() {
+        double n = images.size();
+        return new double[] {images.stream().filter(i -> i.textToImage().match()).count() / n,
+                images.stream().filter(i -> i.textToImage().background()).count() / n,
+                images.stream().filter(i -> i.textToImage().colours()).count() / n,
+                images.stream().filter(i -> i.textToImage().kinds()).count() / n};
+    }
+
+    /** Mean reconstruction score of a method over the images. */
+    public Score reconstruction(String method) {
+        return new Score(mean(images.stream().mapToDouble(i -> i.reconstruction().get(method).psnr()).toArray()),
+                mean(images.stream().mapToDouble(i -> i.reconstruction().get(method).ssim()).toArray()));
+    }
+
+    /** Success rate and kept-region means of one edit variant from one source, over the images. */
+    public EditScore edit(String source, String variant) {
+        List<EditOutcome> outcomes = images.stream().map(i -> i.edits().get(source).get(variant)).toList();
+        return new EditScore(outcomes.stream().filter(EditOutcome::success).count() / (double) outcomes.size(),
+                mean(outcomes.stream().mapToDouble(EditOutcome::keptPsnr).toArray()),
+                mean(outcomes.stream().mapToDouble(EditOutcome::keptSsim).toArray()), outcomes.size());
+    }
+
+    public record EditScore(double success, double keptPsnr, double keptSsim, int count) {}
+
+    public static String variant(EditKind kind, boolean localBlend) {
+        return localBlend ? kind.key() + "/" + LOCAL_BLEND : kind.key();
+    }
+
+    public String toJson() {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("model", model);
+        root.put("seed", settings.seed());
+        root.put("N", images.size());
+        root.put("seconds", seconds);
+        ObjectNode s = root.putObject("settings");
+        s.put("steps", settings.steps());
+        s.put("innerSteps", settings.innerSteps());
+        s.put("guidance", settings.guidance());
+        s.put("editSettings", "EditSettings.defaults() at the same guidance");
+        s.put("emphasisFactor", EditCase.EMPHASIS_FACTOR);
+        s.put("emphasisDownFactor", EditCase.EMPHASIS_DOWN_FACTOR);
+        s.put("emphasisDownShift", EditJudge.EMPHASIS_DOWN_SHIFT);
+        s.put("keptMargin", EditCase.KEPT_MARGIN);
+        s.put("psnrMean", "mean over images of per-image PSNR (dB, data range 1)");
+        ObjectNode reconstruction = root.putObject("reconstruction");
+        for (String method : METHODS) {
+            Score score = reconstruction(method);
+            ObjectNode m = reconstruction.putObject(method);
+            number(m, "psnr", score.psnr());
+            number(m, "ssim", score.ssim());
+        }
+        for (String source : List.of(FROM_NULL_TEXT, FROM_DDIM)) {
+            ObjectNode edits = root.putObject(source);
+            for (EditKind kind : EditKind.values()) {
+                ObjectNode k = edits.putObject(kind.key());
+                editFields(k, edit(source, variant(kind, false)));
+                if (kind.localBlend()) {
+                    editFields(k.putObject(LOCAL_BLEND), edit(source, variant(kind, true)));
+                }
+            }
+        }
+        double[] rates = textToImageRates();
+        ObjectNode t2i = root.putObject("textToImage");
+        number(t2i, "match", rates[0]);
+        number(t2i, "background", rates[1]);
+        number(t2i, "colour", rates[2]);
+        number(t2i, "shape", rates[3]);
+        var perImage = root.putArray("images");
+        for (ImageResult image : images) {
+            ObjectNode i = perImage.addObject();
+            i.put("index", image.index());
+            i.put("caption", image.caption());
+            ObjectNode r = i.putObject("reconstruction");
+            image.reconstruction().forEach((method, score) -> {
+                ObjectNode m = r.putObject(method);
+                number(m, "psnr", score.psnr());
+                number(m, "ssim", score.ssim());
+            });
+            ObjectNode t = i.putObject("textToImage");
+            t.put("match", image.textToImage().match());
+            t.put("background", image.textToImage().background());
+            t.put("colour", image.textToImage().colours());
+            t.put("shape", image.textToImage().kinds());
+            image.edits().forEach((source, variants) -> {
+                ObjectNode e = i.putObject(source);
+                variants.forEach((variant, outcome) -> {
+                    ObjectNode o = e.putObject(variant);
+                    o.put("caption", outcome.caption());
+                    o.put("success", outcome.success());
+                    number(o, "keptPsnr", outcome.keptPsnr());
+                    number(o, "keptSsim", outcome.keptSsim());
+                });
+            });
+        }
+        try {
+            return json.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("quality.json could not be written", e);
+        }
+    }
+
+    private static void editFields(ObjectNode node, EditScore score) {
+        number(node, "success", score.success());
+        number(node, "keptPsnr", score.keptPsnr());
+        number(node, "keptSsim", score.keptSsim());
+        node.put("count", score.count());
+    }
+
+    private static void number(ObjectNode node, String name, double value) {
+        if (Double.isFinite(value)) {
+            node.put(name, value);
+        } else {
+            node.putNull(name);
+        }
+    }
+
+    public String toMarkdown() {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "# Quality of %s%n%n%d images of the shapes world (seed %d), %d DDIM steps,"
+                + " %d null-text inner steps, guidance %.1f; %.1f s.%n%n", model, images.size(), settings.seed(),
+                settings.steps(), settings.innerSteps(), settings.guidance(), seconds));
+        md.append("## Reconstruction\n\n| method | PSNR (dB) | SSIM |\n| --- | --- | --- |\n");
+        for (String method : METHODS) {
+            Score score = reconstruction(method);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", method, fmt(score.psnr(), 2),
+                    fmt(score.ssim(), 3)));
+        }
+        double[] rates = textToImageRates();
+        md.append("\n## Text to image\n\nSamples from noise with each image's caption, read against the caption's"
+                + " scene.\n\n| match (all) | background | shape colours | shape kinds |\n| --- | --- | --- | --- |\n");
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", fmt(rates[0], 2), fmt(rates[1], 2),
+                fmt(rates[2], 2), fmt(rates[3], 2)));
+        Map<String, String> titles = new LinkedHashMap<>();
+        titles.put(FROM_NULL_TEXT, "Edits from a null-text inversion");
+        titles.put(FROM_DDIM, "Edits from plain DDIM inversion");
+        titles.forEach((source, title) -> {
+            md.append("\n## ").append(title).append(" (`").append(source).append("`)\n\n");
+            md.append("| edit | success | kept PSNR (dB) | kept SSIM | with LocalBlend: success | kept PSNR (dB) | kept SSIM |\n");
+            md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+            for (EditKind kind : EditKind.values()) {
+                EditScore plain = edit(source, variant(kind, false));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", kind.key(), fmt(plain.success(), 2),
+                        fmt(plain.keptPsnr(), 2), fmt(plain.keptSsim(), 3)));
+                if (kind.localBlend()) {
+                    EditScore blend = edit(source, variant(kind, true));
+                    md.append(String.format(Locale.ROOT, " %s | %s | %s |%n", fmt(blend.success(), 2),
+                            fmt(blend.keptPsnr(), 2), fmt(blend.keptSsim(), 3)));
+                } else {
+                    md.append(" — | — | — |\n");
+                }
+            }
+        });
+        md.append("\nSuccess: the analytic detectors read the edited property as the edited caption says and the rest"
+                + " of the scene as before (emphasis up, colour word ×" + fmt(EditCase.EMPHASIS_FACTOR, 0)
+                + ": the caption is unchanged, so the emphasised shape must still read correctly; emphasis down, colour"
+                + " word ×" + fmt(EditCase.EMPHASIS_DOWN_FACTOR, 0) + ": the shape's mean colour must move at least "
+                + EditJudge.EMPHASIS_DOWN_SHIFT + " (RGB) farther from its named colour than in the input, its kind"
+                + " unchanged). Kept: PSNR/SSIM against the input outside the edited shape's masks dilated by "
+                + EditCase.KEPT_MARGIN + " px (background swap: inside the shapes).\n");
+        md.append("\nContact sheet columns: input, ").append(String.join(", ", METHODS))
+                .append(", then the null-text edits ");
+        md.append(String.join(", ", EditKind.all().stream().map(EditKind::key).toList()))
+                .append(", and the text-to-image sample.\n");
+        return md.toString();
+    }
+
+    private static String fmt(double value, int decimals) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "∞" : "−∞";
+        }
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    /** Writes quality.json, quality.md and contact-sheet.png into {@code dir} (created if missing). */
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("quality.json"), toJson());
+        Files.writeString(dir.resolve("quality.md"), toMarkdown());
+        ImageIO.write(contactSheet, "png", dir.resolve("contact-sheet.png").toFile());
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return values.length == 0 ? Double.NaN : sum / values.length;
+    }
+}
