@@ -3,6 +3,7 @@
 
 const POLL_MS = 500;
 const $ = (id) => document.getElementById(id);
+const STATE_WORDS = { submitted: 'waiting for a worker', queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed' };
 const state = { upload: null, inversionId: null, caption: null, words: new Map(), polling: null, editPolling: null };
 
 /** A refusal of the API, with its code and message ({"code","message"}). */
@@ -114,8 +115,7 @@ function showProgress(prefix, status) {
   bar.hidden = false;
   bar.value = Math.round(100 * status.progress);
   const phase = status.phase ? ' · ' + status.phase : '';
-  const words = { submitted: 'waiting for a worker', queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed' };
-  $(prefix + '-label').textContent = (words[status.state] || status.state) + phase + ' · ' + bar.value + ' %';
+  $(prefix + '-label').textContent = (STATE_WORDS[status.state] || status.state) + phase + ' · ' + bar.value + ' %';
 }
 
 function follow(inversionId) {
@@ -295,7 +295,7 @@ function summary(edit) {
   const parts = Object.entries(edit.emphasis || {}).map(([w, f]) => w + ' ×' + Number(f).toFixed(1));
   if ((edit.localBlend || []).length) parts.push('keep the rest around ' + edit.localBlend.join(', '));
   parts.push('cross ' + Math.round(100 * edit.crossReplaceSteps) + ' %, self ' + Math.round(100 * edit.selfReplaceSteps) + ' %');
-  return parts.join(' · ') + ' · ' + edit.status.state;
+  return parts.join(' · ') + ' · ' + (STATE_WORDS[edit.status.state] || edit.status.state);
 }
 
 async function loadHistory() {
