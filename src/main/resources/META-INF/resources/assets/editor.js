@@ -149,7 +149,10 @@ function follow(inversionId) {
 
 function inverted(view) {
   $('result-section').hidden = false;
-  if (view.inputUrl) $('input-image').src = view.inputUrl;
+  const input = $('input-image');
+  if (view.inputUrl) input.src = view.inputUrl;
+  // an inversion requested elsewhere (straight to Kafka) has no photo here: show what there is
+  input.closest('figure').hidden = !input.getAttribute('src');
   $('reconstruction').src = view.reconstructionUrl;
   const psnr = view.result && view.result.psnr;
   $('psnr').textContent = typeof psnr === 'number' ? psnr.toFixed(2) : '–';
