@@ -16,10 +16,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Takes README's screenshot of the editor (docs/editor.png) on a running demo with the bundled model:
  * {@code java -jar target/quarkus-app/quarkus-run.jar demo --keep-running}, then
- * {@code java -cp <test classpath> io.recaption.web.EditorScreenshot <editor URL> docs/editor.png}. It uploads the
- * bundled scene, inverts it (20 steps, 5 null-text iterations, as the demo), asks for the colour swap with
- * LocalBlend and a stronger colour word, waits for the image and captures the whole page. Not a test: the browser
- * test does the same on the test engine.
+ * {@code java -cp <test classpath> io.recaption.web.EditorScreenshot <editor URL> docs/editor.png [steps] [inner]}.
+ * It uploads the bundled scene, inverts it (by default 20 steps and 5 null-text iterations, as the demo), asks for
+ * the colour swap with LocalBlend and a stronger colour word, waits for the image and captures the whole page. Not
+ * a test: the browser test does the same on the test engine.
  */
 public final class EditorScreenshot {
 
@@ -28,6 +28,8 @@ public final class EditorScreenshot {
     public static void main(String[] args) throws Exception {
         String editor = args[0];
         Path out = Path.of(args[1]);
+        String steps = args.length > 2 ? args[2] : "20";
+        String innerSteps = args.length > 3 ? args[3] : "5";
         ChromeDriver browser = Chromium.start();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(20), Duration.ofMillis(250));
@@ -36,8 +38,8 @@ public final class EditorScreenshot {
             wait.until(d -> d.findElement(By.id("upload-status")).getText().startsWith("Uploaded"));
             browser.findElement(By.id("caption")).sendKeys(EditorBrowserTest.CAPTION);
             browser.findElement(By.cssSelector("#caption-section summary")).click();
-            browser.findElement(By.id("steps")).sendKeys("20");
-            browser.findElement(By.id("inner-steps")).sendKeys("5");
+            browser.findElement(By.id("steps")).sendKeys(steps);
+            browser.findElement(By.id("inner-steps")).sendKeys(innerSteps);
             browser.findElement(By.id("invert")).click();
             wait.until(d -> d.findElement(By.id("editor-section")).isDisplayed());
             WebElement edited = browser.findElement(By.id("edited-caption"));
