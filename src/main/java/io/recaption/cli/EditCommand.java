@@ -70,9 +70,10 @@ public class EditCommand implements Callable<Integer> {
             factors.put(word, CaptionEdit.parseFactor(word, item.substring(eq + 1)));
         }
         EditSettings settings = EditSettings.defaults().withCrossReplaceSteps(crossReplace)
-                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance)
-                .validated();
-        Path modelDir = model != null ? model : modelOf(inversion);
+                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance);
+        Arguments.existingFolder("--inversion", inversion, "give a folder written by `invert --out`");
+        Path modelDir = Arguments.existingFolder("--model", model != null ? model : modelOf(inversion),
+                Arguments.MODEL_HINT);
         try (StableDiffusion sd = StableDiffusion.load(modelDir)) {
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
             ObjectNode manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),

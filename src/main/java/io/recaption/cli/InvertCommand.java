@@ -60,8 +60,10 @@ public class InvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InversionSettings settings = new InversionSettings(InversionMethod.parse(method), steps, guidance, innerSteps,
-                earlyStop, learningRate, truncateCaption).validated();
-        byte[] bytes = Files.readAllBytes(image);
+                earlyStop, learningRate, truncateCaption);
+        Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
+        byte[] bytes = Files.readAllBytes(
+                Arguments.existingFile("--image", image, "the photo to invert (PNG, JPEG, BMP or GIF)"));
         long loadStart = System.nanoTime();
         try (StableDiffusion sd = StableDiffusion.load(model)) {
             System.out.printf("model loaded in %.2f s (%d×%d images)%n", (System.nanoTime() - loadStart) / 1e9,

@@ -41,6 +41,21 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         return new Inline(plain.toString(), emphasis);
     }
 
+    /**
+     * The words of a caption as editing matches them: inline emphasis removed, split as {@link WordIndex#split},
+     * each normalised by {@link #wordKey}. The one word rule that the engine and the request validators share,
+     * so that a word a validator accepts is a word the controllers find.
+     */
+    public static List<String> wordKeys(String caption) {
+        return WordIndex.split(parseInline(caption).caption()).stream().map(CaptionEdit::wordKey)
+                .filter(word -> !word.isEmpty()).toList();
+    }
+
+    /** A word as editing compares it: lower case, without leading or trailing punctuation or symbols. */
+    public static String wordKey(String word) {
+        return WordIndex.normalize(word);
+    }
+
     /** A factor as text → a finite, non-negative number, or a clear refusal. */
     public static float parseFactor(String word, String text) {
         float factor;

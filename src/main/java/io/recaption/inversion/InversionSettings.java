@@ -13,6 +13,28 @@ public record InversionSettings(InversionMethod method, int steps, float guidanc
     public static final int MAX_INNER_STEPS = 100;
     public static final float MAX_GUIDANCE = 50f;
 
+    /** Refuses values that cannot run, naming the setting: a settings record is valid once made. */
+    public InversionSettings {
+        if (method == null) {
+            throw invalid("method is missing");
+        }
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw invalid("steps must be between 1 and " + MAX_STEPS + ", got " + steps);
+        }
+        if (!Float.isFinite(guidance) || guidance < 0 || guidance > MAX_GUIDANCE) {
+            throw invalid("guidance must be a finite number in [0, " + MAX_GUIDANCE + "], got " + guidance);
+        }
+        if (innerSteps < 0 || innerSteps > MAX_INNER_STEPS) {
+            throw invalid("inner steps must be between 0 and " + MAX_INNER_STEPS + ", got " + innerSteps);
+        }
+        if (!Double.isFinite(earlyStopEpsilon) || earlyStopEpsilon < 0) {
+            throw invalid("the early-stop epsilon must be a finite number ≥ 0, got " + earlyStopEpsilon);
+        }
+        if (!Double.isFinite(learningRate) || learningRate <= 0 || learningRate > 1) {
+            throw invalid("the learning rate must be in (0, 1], got " + learningRate);
+        }
+    }
+
     public static InversionSettings defaults() {
         return new InversionSettings(InversionMethod.NULL_TEXT, 50, 7.5f, 10, 1e-5, 1e-2, false);
     }
@@ -45,28 +67,6 @@ public record InversionSettings(InversionMethod method, int steps, float guidanc
         return new InversionSettings(method, steps, guidance, innerSteps, earlyStopEpsilon, learningRate, value);
     }
 
-    /** Refuses values that are not finite, negative, or absurd, naming the setting. */
-    public InversionSettings validated() {
-        if (method == null) {
-            throw invalid("method is missing");
-        }
-        if (steps < 1 || steps > MAX_STEPS) {
-            throw invalid("steps must be between 1 and " + MAX_STEPS + ", got " + steps);
-        }
-        if (!Float.isFinite(guidance) || guidance < 0 || guidance > MAX_GUIDANCE) {
-            throw invalid("guidance must be a finite number in [0, " + MAX_GUIDANCE + "], got " + guidance);
-        }
-        if (innerSteps < 0 || innerSteps > MAX_INNER_STEPS) {
-            throw invalid("inner steps must be between 0 and " + MAX_INNER_STEPS + ", got " + innerSteps);
-        }
-        if (!Double.isFinite(earlyStopEpsilon) || earlyStopEpsilon < 0) {
-            throw invalid("the early-stop epsilon must be a finite number ≥ 0, got " + earlyStopEpsilon);
-        }
-        if (!Double.isFinite(learningRate) || learningRate <= 0 || learningRate > 1) {
-            throw invalid("the learning rate must be in (0, 1], got " + learningRate);
-        }
-        return this;
-    }
 
     private static io.recaption.diffusion.InputRejectedException invalid(String message) {
         return new io.recaption.diffusion.InputRejectedException("INVALID_OPTIONS", message);

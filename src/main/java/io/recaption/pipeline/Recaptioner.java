@@ -51,7 +51,6 @@ public final class Recaptioner {
     public ObjectNode invert(byte[] image, String caption, InversionSettings settings, Path outDir,
             ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        settings.validated();
         Caption tokens = Caption.of(model.tokenizer(), caption, settings.truncateCaption());
         if (caption.isBlank()) {
             throw new io.recaption.diffusion.InputRejectedException("EMPTY_CAPTION", "the caption is empty");
@@ -63,7 +62,7 @@ public final class Recaptioner {
             Inverter inverter = new Inverter(model);
             Inverter.Inversion inversion = inverter.invert(pixels, tokens, settings, progress);
             long decodeStart = System.nanoTime();
-            BufferedImage reconstruction = ImageFiles.toImage(inverter.decode(inversion.reconstructionLatent()));
+            BufferedImage reconstruction = ImageFiles.toImage(model.decode(inversion.reconstructionLatent()));
             double decodeSeconds = (System.nanoTime() - decodeStart) / 1e9;
 
             ObjectNode manifest = JSON.createObjectNode();
@@ -107,14 +106,13 @@ public final class Recaptioner {
     public ObjectNode edit(Path inversionDir, EditRequest request, EditSettings settings, Path outFile,
             ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        settings.validated();
         try (NDManager manager = NDManager.newBaseManager()) {
             InversionFiles.Stored stored = InversionFiles.read(inversionDir, manager);
             CaptionEdit edit = CaptionEdit.derive(stored.caption(), request.caption(), request.emphasis(),
                     request.blendWords());
             Editor.Result result = new Editor(model).edit(stored.zT(), stored.nullEmbeddings(),
                     stored.directOffsets(), edit, settings, progress);
-            NDArray pixels = new Inverter(model).decode(result.latents().get("1:2"));
+            NDArray pixels = model.decode(result.latents().get("1:2"));
             byte[] png = ImageFiles.png(ImageFiles.toImage(pixels));
             Path parent = outFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -1,5 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.diffusion.InputRejectedException;
+import io.recaption.editing.CaptionEdit;
+
 import io.recaption.inversion.InversionMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +62,7 @@ public class RequestValidator {
         Map<String, Double> emphasis = new LinkedHashMap<>();
         for (Map.Entry<String, Double> entry : request.emphasis().entrySet()) {
             String word = singleWord("emphasis", entry.getKey());
-            if (!captionWords.contains(normalize(word))) {
+            if (!captionWords.contains(CaptionEdit.wordKey(word))) {
                 throw new JobFailure(ErrorCode.EMPHASIS_WORD_NOT_IN_CAPTION,
                         "emphasis word '" + RequestReader.clip(word) + "' is not a word of the caption");
             }
@@ -146,20 +149,13 @@ public class RequestValidator {
         return word.strip();
     }
 
-    /** Words as the caption is split for token positions (DESIGN §4): on spaces, compared without case or edge punctuation. */
-    static List<String> words(String caption) {
-        List<String> words = new ArrayList<>();
-        for (String word : caption.strip().split("\\s+")) {
-            String normalized = normalize(word);
-            if (!normalized.isEmpty()) {
-                words.add(normalized);
-            }
+    /** The caption's words as editing matches them (inline emphasis removed); refuses a malformed inline factor. */
+    static List<String> words(String caption) throws JobFailure {
+        try {
+            return CaptionEdit.wordKeys(caption);
+        } catch (InputRejectedException e) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS, e.getMessage());
         }
-        return words;
-    }
-
-    private static String normalize(String word) {
-        return word.toLowerCase(Locale.ROOT).replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
     }
 
     private static int integer(String field, Double value, int fallback, int min, int max) throws JobFailure {

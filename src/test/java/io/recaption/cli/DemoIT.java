@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 0 with the images written; the colour swap that went through Kafka and S3 must read, by the
  * world's detectors, as its caption says (the end-to-end semantic check).
  */
+@Tag("integration")
 class DemoIT {
 
     @TempDir

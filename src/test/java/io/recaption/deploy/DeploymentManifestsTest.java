@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * consumer group, environment-variable names, ports, health paths. {@link KustomizeRenderTest} runs the same
  * checks on every rendered overlay. Each way of breaking the contract below must be reported.
  */
+@Tag("integration")
 class DeploymentManifestsTest {
 
     private static Manifests base() {

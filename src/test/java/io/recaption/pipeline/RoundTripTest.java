@@ -22,12 +22,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Invert the reference photo with the tiny model, edit it twice, read everything back; refuse broken folders. */
+@Tag("unit")
 class RoundTripTest {
 
     private static StableDiffusion model;

@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Reading and judging requests without Kafka: the edges the end-to-end bad-input test does not walk. */
+@Tag("unit")
 class RequestValidatorTest {
 
     private final RequestValidator validator = new RequestValidator(config(Map.of()));
@@ -66,6 +68,20 @@ class RequestValidatorTest {
             assertEquals(ErrorCode.INVALID_IMAGE_KEY,
                     assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
         }
+    }
+
+    @Test
+    void emphasisWordsAreMatchedByTheEnginesOwnWordRule() throws Exception {
+        // inline (word:factor) is read as the editor reads it, and symbols and Unicode quotes are edge
+        // punctuation as for the token positions (\p{Punct} alone knew neither)
+        EditJob job = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a (fluffy:2) \u201ccat\u201d\","
+                        + " \"emphasis\": {\"fluffy\": 3, \"cat\": 2}}")));
+        assertEquals(Map.of("fluffy", 3.0, "cat", 2.0), job.options().emphasis());
+        assertEquals(List.of("a", "fluffy", "cat"), RequestValidator.words("a (fluffy:2) \u201ccat\u201d"));
+        assertEquals(List.of("a", "cat"), RequestValidator.words("a \u00a9cat\u2122"));
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class,
+                () -> RequestValidator.words("a (fluffy:lots) cat")).code());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * outage is ridden out by the worker's retries with backoff; a long one ends in a failed event
  * (STORAGE_UNAVAILABLE) and the worker carries on once S3 is back. Readiness is down while S3 is.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class StorageOutageTest {
