@@ -29,7 +29,7 @@ public final class BlipCaptioner implements AutoCloseable {
     }
 
     private final NDManager weights;
-    private final Path snapshotDir;
+    private final GenerationSettings generation;
     private final BlipImageProcessor processor;
     private final BlipTokenizer tokenizer;
     private final BlipForConditionalGeneration model;
@@ -38,7 +38,7 @@ public final class BlipCaptioner implements AutoCloseable {
     private BlipCaptioner(NDManager weights, Path snapshotDir, BlipImageProcessor processor, BlipTokenizer tokenizer,
             BlipForConditionalGeneration model) {
         this.weights = weights;
-        this.snapshotDir = snapshotDir;
+        this.generation = GenerationSettings.of(snapshotDir, 1, 1); // the snapshot's length penalty and early stopping
         this.processor = processor;
         this.tokenizer = tokenizer;
         this.model = model;
@@ -67,7 +67,7 @@ public final class BlipCaptioner implements AutoCloseable {
     }
 
     public Caption caption(BufferedImage image, CaptionOptions options) {
-        GenerationSettings settings = GenerationSettings.of(snapshotDir, options.maxNewTokens(), options.beams());
+        GenerationSettings settings = generation.with(options.maxNewTokens(), options.beams());
         long[] prompt = options.prompted() ? tokenizer.encode(options.prompt()) : null;
         try (NDManager manager = weights.newSubManager()) {
             NDArray pixels = processor.preprocess(image, manager);

@@ -66,6 +66,11 @@ public record GenerationSettings(int maxNewTokens, int numBeams, double lengthPe
                 earlyStopping(json), true);
     }
 
+    /** These settings with another length limit and beam count. */
+    public GenerationSettings with(int newMaxNewTokens, int newNumBeams) {
+        return new GenerationSettings(newMaxNewTokens, newNumBeams, lengthPenalty, earlyStopping, useCache);
+    }
+
     public GenerationSettings withCache(boolean cache) {
         return new GenerationSettings(maxNewTokens, numBeams, lengthPenalty, earlyStopping, cache);
     }
