@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
- * transformers' beam search ({@code GenerationMixin._beam_search}, the vectorised version of
- * 4.50+) for one sequence, step by step as the reference does it, in float32 like its tensors:
+ * transformers' beam search ({@code GenerationMixin._beam_search}, as vectorised in
+ * transformers 5.18) for one sequence, step by step as the reference does it, in float32 like its tensors:
  * <ol>
  *   <li>each running beam's log-softmax plus its running score; the top 2·beams (beam, token)
  *       continuations of all beams together are kept — twice the beams so that enough remain
