@@ -9,11 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code caption} on the BLIP fixture: the reference's captions on stdout, clear refusals on stderr. */
+@Tag("unit")
 class CaptionCommandTest {
 
     @TempDir

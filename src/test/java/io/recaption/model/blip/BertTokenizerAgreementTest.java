@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * punctuation and symbols, whitespace and control characters, special tokens written in the text,
  * over-long words, and decoding with word pieces, punctuation and special tokens.
  */
+@Tag("conformance")
 class BertTokenizerAgreementTest {
 
     private static final List<String> TEXTS = List.of(

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 2 and −1, early stopping false / true / "never", with and without a prompt, on the fixture model
  * with its [SEP] logit raised by 0 … 2.5 so that captions end at different lengths.
  */
+@Tag("conformance")
 class BlipBeamSearchTest {
 
     private static final String BIAS = "text_decoder.cls.predictions.bias";

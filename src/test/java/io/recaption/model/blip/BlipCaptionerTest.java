@@ -11,10 +11,12 @@ import io.recaption.model.weights.WeightLoadException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The facade's contracts: options checked once, an identity a manifest can record, no memory left behind. */
+@Tag("unit")
 class BlipCaptionerTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for the cases): preprocessing, the vision tower, the decoder's logits, both tokenizer paths and
  * greedy captions with and without a prompt.
  */
+@Tag("conformance")
 class BlipConformanceTest {
 
     private static NDManager weights;

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The strict loader on BLIP checkpoints: every wrong key named, the layouts and precisions that real snapshots use accepted. */
+@Tag("unit")
 class BlipLoadingTest {
 
     private static final String WEIGHTS = "model.safetensors";
