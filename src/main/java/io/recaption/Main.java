@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 
 /**
- * The one entry point: {@code java -jar quarkus-run.jar <command>}. Every command but {@code serve}
- * runs under the {@code cli} profile, which binds no HTTP port and starts no Kafka consumer.
+ * The one entry point: {@code java -jar quarkus-run.jar <command>}. {@code serve} runs the default profile
+ * (the worker), {@code web} the {@code web} profile (the caption editor: HTTP, a Kafka producer, no model, no
+ * consumer); every other command runs under the {@code cli} profile, which binds no HTTP port and starts no
+ * Kafka consumer.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
 
     static final String SERVE = "serve";
+    static final String WEB = "web";
 
     @Inject
     CdiCommandFactory factory;
@@ -33,7 +36,9 @@ public class Main implements QuarkusApplication {
     static final String CUDA_PROBE_LOGGER = "ai.djl.util.cuda.CudaUtils";
 
     public static void main(String... args) {
-        if (args.length == 0 || !SERVE.equals(args[0])) {
+        if (args.length > 0 && WEB.equals(args[0])) {
+            System.setProperty("quarkus.profile", WEB);
+        } else if (args.length == 0 || !SERVE.equals(args[0])) {
             System.setProperty("quarkus.profile", "cli");
         }
         quietCudaProbeWithoutDriver(NVIDIA_DRIVER);

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Edit real photographs by editing their captions (null-text inversion + Prompt-to-Prompt).",
         subcommands = {
             ServeCommand.class,
+            WebCommand.class,
             DemoCommand.class,
             InvertCommand.class,
             EditCommand.class,

@@ -1,0 +1,118 @@
+package io.recaption.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.worker.ErrorCode;
+import io.recaption.worker.RequestReader;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds what the API shows of a job from the three places that know about it: the web's record (what was asked;
+ * absent for requests published to Kafka directly), the worker's status.json (how it stands) and its manifest
+ * (what it produced). A job none of them knows is 404.
+ */
+@ApplicationScoped
+public class JobViews {
+
+    private final WebStore store;
+    private final ObjectMapper json;
+
+    public JobViews(WebStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    /** The id from a path, judged as the worker judges ids (400 INVALID_ID otherwise). */
+    static String id(String id) {
+        if (!RequestReader.isSafeId(id)) {
+            throw ApiException.badRequest(ErrorCode.INVALID_ID, "ids are 1-128 characters of [A-Za-z0-9_-] starting with a"
+                    + " letter or digit");
+        }
+        return id;
+    }
+
+    public InversionView inversion(String inversionId) {
+        WebStore.JobPaths paths = store.inversion(inversionId);
+        Optional<WebRecords.Inversion> record = store.record(store.inversionRecordKey(inversionId), WebRecords.Inversion.class);
+        Optional<JsonNode> status = store.status(paths);
+        Optional<JsonNode> manifest = status.isEmpty() || JobState.SUCCEEDED.equals(status.get().path("state").asText())
+                ? store.manifest(paths) : Optional.empty();
+        if (record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
+            throw ApiException.notFound(ErrorCode.INVERSION_NOT_FOUND.name(), "no inversion '" + inversionId + "'");
+        }
+        JobState state = JobState.of(status, manifest.isPresent());
+        InversionView.Result result = manifest.map(JobViews::result).orElse(null);
+        String caption = result != null ? result.caption() : record.map(WebRecords.Inversion::caption).orElse(null);
+        String base = "/api/inversions/" + inversionId;
+        return new InversionView(inversionId, state, caption, result,
+                record.map(WebRecords.Inversion::createdAt).orElse(status.map(s -> s.path("acceptedAt").asText(null)).orElse(null)),
+                record.isPresent() ? base + "/input.png" : null,
+                state.succeeded() ? base + "/reconstruction.png" : null);
+    }
+
+    public EditView edit(String editId) {
+        Optional<WebRecords.Edit> record = store.record(store.editRecordKey(editId), WebRecords.Edit.class);
+        return edit(editId, record).orElseThrow(() ->
+                ApiException.notFound(WebCode.EDIT_NOT_FOUND.name(), "no edit '" + editId + "'"));
+    }
+
+    /** One inversion's edits accepted here, newest first (at most {@code limit}). */
+    public List<EditView> history(String inversionId, int limit) {
+        inversion(inversionId); // 404 for an unknown inversion rather than an empty list
+        List<EditView> edits = new ArrayList<>();
+        for (String key : store.history(inversionId, limit)) {
+            store.record(key, WebRecords.Edit.class).flatMap(r -> edit(r.editId(), Optional.of(r))).ifPresent(edits::add);
+        }
+        return edits;
+    }
+
+    private Optional<EditView> edit(String editId, Optional<WebRecords.Edit> record) {
+        WebStore.JobPaths paths = store.edit(editId);
+        Optional<JsonNode> status = store.status(paths);
+        boolean done = status.isPresent() && JobState.SUCCEEDED.equals(status.get().path("state").asText());
+        // without the web's record (an edit published to Kafka directly) the manifest holds the settings
+        Optional<JsonNode> manifest = record.isEmpty() && (done || status.isEmpty()) ? store.manifest(paths) : Optional.empty();
+        if (record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
+            return Optional.empty();
+        }
+        JobState state = JobState.of(status, manifest.isPresent());
+        String imageUrl = state.succeeded() ? "/api/edits/" + editId + "/image.png" : null;
+        if (record.isPresent()) {
+            WebRecords.Edit r = record.get();
+            return Optional.of(new EditView(editId, r.inversionId(), state, r.caption(), r.emphasis(), r.localBlend(),
+                    r.crossReplaceSteps(), r.selfReplaceSteps(), r.createdAt(), imageUrl));
+        }
+        JsonNode m = manifest.orElse(json.createObjectNode());
+        String inversionId = status.map(s -> s.path("inversionId").asText(null)).orElse(null);
+        Map<String, Double> emphasis = new LinkedHashMap<>();
+        m.path("emphasis").fields().forEachRemaining(e -> emphasis.put(e.getKey(), e.getValue().asDouble()));
+        List<String> blend = new ArrayList<>();
+        m.path("localBlend").forEach(w -> blend.add(w.asText()));
+        return Optional.of(new EditView(editId, inversionId, state, m.path("caption").asText(null), emphasis, blend,
+                number(m, "crossReplaceSteps"), number(m, "selfReplaceSteps"),
+                status.map(s -> s.path("acceptedAt").asText(null)).orElse(null), imageUrl));
+    }
+
+    /** The manifest's user-facing fields; the real engine nests the steps under settings, the test engine not. */
+    private static InversionView.Result result(JsonNode manifest) {
+        JsonNode steps = manifest.path("settings").has("steps") ? manifest.path("settings").path("steps") : manifest.path("steps");
+        JsonNode seconds = manifest.path("seconds");
+        return new InversionView.Result(
+                manifest.path("caption").asText(null),
+                manifest.path("method").asText(null),
+                steps.isNumber() ? steps.intValue() : null,
+                number(manifest, "psnr"),
+                manifest.path("captionTruncated").isBoolean() ? manifest.path("captionTruncated").booleanValue() : null,
+                seconds.isNumber() ? Double.valueOf(seconds.doubleValue()) : number(seconds, "total"));
+    }
+
+    private static Double number(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isNumber() ? value.doubleValue() : null;
+    }
+}

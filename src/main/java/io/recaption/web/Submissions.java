@@ -1,0 +1,120 @@
+package io.recaption.web;
+
+import io.recaption.worker.EditJob;
+import io.recaption.worker.EditOptions;
+import io.recaption.worker.ErrorCode;
+import io.recaption.worker.InversionJob;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Accepting a request: judge it as the worker will ({@link WireMessages}), write the web's record of it, then
+ * publish it. The record comes first so that whatever a worker does with the request can be shown; when publishing
+ * fails the records are removed again and the API answers 503, so nothing is half accepted.
+ */
+@ApplicationScoped
+public class Submissions {
+
+    private final WebStore store;
+    private final WireMessages wire;
+    private final RequestPublisher publisher;
+    private final JobViews views;
+    private final Clock clock = Clock.systemUTC();
+
+    public Submissions(WebStore store, WireMessages wire, RequestPublisher publisher, JobViews views) {
+        this.store = store;
+        this.wire = wire;
+        this.publisher = publisher;
+        this.views = views;
+    }
+
+    /** Publishes an inversion of an uploaded photo; returns its id. */
+    public String inversion(InversionRequest request) {
+        String id = request.inversionId() != null ? request.inversionId() : UUID.randomUUID().toString();
+        InversionRequest.Image image = upload(request.image());
+        WireMessages.Checked<InversionJob> checked = wire.inversion(id, image, request.caption(), request.options());
+        String recordKey = store.inversionRecordKey(id);
+        WebRecords.Inversion record = new WebRecords.Inversion(WebRecords.SCHEMA_VERSION, id, image, request.caption(),
+                request.options(), Instant.now(clock).toString());
+        if (request.inversionId() != null) {
+            var existing = store.record(recordKey, WebRecords.Inversion.class);
+            if (existing.isPresent()) {
+                if (!sameRequest(existing.get(), record)) {
+                    throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + id + "' was requested with other values");
+                }
+                // a retry of the same request: publish again (the worker answers a finished one from its manifest)
+                publisher.inversion(id, checked.message());
+                return id;
+            }
+            if (store.status(store.inversion(id)).isPresent()) {
+                throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + id + "' exists already");
+            }
+        }
+        store.putRecord(recordKey, record);
+        try {
+            publisher.inversion(id, checked.message());
+        } catch (ApiException e) {
+            store.deleteQuietly(recordKey);
+            throw e;
+        }
+        return id;
+    }
+
+    /** Publishes an edit of a finished inversion; returns its id. */
+    public String edit(EditRequest request) {
+        InversionView inversion = views.inversion(request.inversionId());
+        if (!inversion.status().succeeded()) {
+            ApiError failure = inversion.status().error();
+            throw new ApiException(409, WebCode.INVERSION_NOT_READY, "inversion '" + request.inversionId() + "' is "
+                    + inversion.status().state() + (failure == null ? "" : " (" + failure.code() + ": " + failure.message() + ")")
+                    + "; edits need a finished inversion");
+        }
+        String editId = UUID.randomUUID().toString();
+        WireMessages.Checked<EditJob> checked = wire.edit(editId, request);
+        EditOptions options = checked.job().options();
+        Instant now = Instant.now(clock);
+        WebRecords.Edit record = new WebRecords.Edit(WebRecords.SCHEMA_VERSION, editId, request.inversionId(),
+                options.caption(), options.emphasis(), options.localBlend(), options.crossReplaceSteps(),
+                options.selfReplaceSteps(), now.toString());
+        String recordKey = store.editRecordKey(editId);
+        String historyKey = store.historyKey(request.inversionId(), now, editId);
+        store.putRecord(recordKey, record);
+        store.putRecord(historyKey, record);
+        try {
+            publisher.edit(editId, checked.message());
+        } catch (ApiException e) {
+            store.deleteQuietly(historyKey);
+            store.deleteQuietly(recordKey);
+            throw e;
+        }
+        return editId;
+    }
+
+    /**
+     * The web inverts only what it stored itself: the uploads bucket, keys under the uploads prefix. (The worker may
+     * read other objects, e.g. models/; a user of the editor may not make it read them.)
+     */
+    private InversionRequest.Image upload(InversionRequest.Image image) {
+        String bucket = image.bucket() == null ? store.uploadsBucket() : image.bucket();
+        if (!bucket.equals(store.uploadsBucket())) {
+            throw ApiException.badRequest(ErrorCode.BUCKET_NOT_ALLOWED, "photos come from this editor's uploads (bucket "
+                    + store.uploadsBucket() + "), not from '" + clip(bucket) + "'");
+        }
+        if (!image.key().startsWith(store.uploadsPrefix())) {
+            throw ApiException.badRequest(ErrorCode.INVALID_IMAGE_KEY, "image.key must be an upload (under "
+                    + store.uploadsPrefix() + "): POST the photo to /api/uploads first");
+        }
+        return new InversionRequest.Image(bucket, image.key());
+    }
+
+    private static boolean sameRequest(WebRecords.Inversion a, WebRecords.Inversion b) {
+        return a.image().equals(b.image()) && Objects.equals(a.caption(), b.caption()) && Objects.equals(a.options(), b.options());
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+}

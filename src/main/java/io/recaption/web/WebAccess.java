@@ -1,0 +1,141 @@
+package io.recaption.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.recaption.worker.ErrorCode;
+import io.recaption.worker.RecaptionConfig;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The editor's front door, a Vert.x filter ahead of the page and every endpoint: outside the {@code web} profile the
+ * page and /api do not exist (404); inside it, the optional shared token or basic authentication
+ * ({@code recaption.web.auth.*}; health probes stay open), security headers (same-origin scripts, styles and
+ * images only, no framing, no sniffing, no referrer), and uploads larger than the worker accepts refused from
+ * their Content-Length before any byte is read. CORS stays Quarkus's default: off.
+ */
+@ApplicationScoped
+public class WebAccess {
+
+    static final String API = "/api";
+    static final String UPLOADS = API + "/uploads";
+    /** Runs before Quarkus REST and the static resources. */
+    private static final int PRIORITY = 100;
+    private static final String CSP = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self';"
+            + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private final WebConfig config;
+    private final RecaptionConfig worker;
+    private final ObjectMapper json;
+
+    public WebAccess(WebConfig config, RecaptionConfig worker, ObjectMapper json) {
+        this.config = config;
+        this.worker = worker;
+        this.json = json;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::filter, PRIORITY);
+    }
+
+    /** The page, its assets and the API: what the web profile adds to the application. */
+    static boolean isWebPath(String path) {
+        return path.equals("/") || path.equals("/index.html") || path.startsWith("/assets/") || path.equals(API)
+                || path.startsWith(API + "/");
+    }
+
+    private void filter(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        boolean web = isWebPath(path);
+        if (!config.enabled()) {
+            if (web) {
+                refuse(ctx, 404, WebCode.NOT_FOUND.name(), "the caption editor runs with the `web` command, not here");
+            } else {
+                ctx.next();
+            }
+            return;
+        }
+        if (web) {
+            ctx.response().putHeader("Content-Security-Policy", CSP)
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "no-referrer")
+                    .putHeader("X-Frame-Options", "DENY");
+        }
+        if (!path.startsWith("/q/health") && !authorized(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+            if (config.auth().username().isPresent()) {
+                ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"recaption\", charset=\"UTF-8\"");
+            } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"recaption\"");
+            }
+            refuse(ctx, 401, WebCode.UNAUTHORIZED.name(), "this editor asks for credentials (recaption.web.auth)");
+            return;
+        }
+        if (ctx.request().method() == HttpMethod.POST && path.equals(UPLOADS)) {
+            long max = worker.limits().maxImageBytes();
+            Optional<Long> length = contentLength(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+            if (length.isPresent() && length.get() > max) {
+                refuse(ctx, 413, ErrorCode.IMAGE_TOO_LARGE.name(),
+                        "the upload has " + length.get() + " bytes, at most " + max + " are accepted");
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /** No credentials configured: everyone passes. Otherwise the bearer token or the basic user and password. */
+    boolean authorized(String header) {
+        WebConfig.Auth auth = config.auth();
+        Optional<String> token = auth.token().filter(t -> !t.isBlank());
+        Optional<String> user = auth.username().filter(u -> !u.isBlank());
+        if (token.isEmpty() && user.isEmpty()) {
+            return true;
+        }
+        if (header == null) {
+            return false;
+        }
+        if (token.isPresent() && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return constantTimeEquals(header.substring(7).strip(), token.get());
+        }
+        if (user.isPresent() && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String expected = user.get() + ":" + auth.password().orElse("");
+            try {
+                String given = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+                return constantTimeEquals(given, expected);
+            } catch (IllegalArgumentException notBase64) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Compares without returning early, so response times do not tell how much of a guess was right. */
+    private static boolean constantTimeEquals(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<Long> contentLength(String header) {
+        try {
+            return header == null ? Optional.empty() : Optional.of(Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void refuse(RoutingContext ctx, int status, String code, String message) {
+        String body;
+        try {
+            body = json.writeValueAsString(new ApiError(code, message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+}

@@ -1,0 +1,54 @@
+package io.recaption.web;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The caption editor's own configuration ({@code recaption.web.*}; README, "Service"). Kafka, S3, buckets, the
+ * artifacts prefix, topics and limits are the worker's keys ({@code io.recaption.worker.RecaptionConfig}).
+ */
+@ConfigMapping(prefix = "recaption.web")
+public interface WebConfig {
+
+    /** Serve the page and /api: on in the {@code web} profile only, so the worker exposes neither. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * Key prefix of uploaded photos in the first input bucket ({@code recaption.input.buckets}); the web's IAM role
+     * may write only there. Inversions are accepted only for keys under it.
+     */
+    @WithName("uploads-prefix")
+    @WithDefault("uploads/")
+    String uploadsPrefix();
+
+    /** Most edits an inversion's history answers (newest first). */
+    @WithName("history-limit")
+    @WithDefault("50")
+    int historyLimit();
+
+    /** How long publishing a request may take before the API answers 503 (bounds the producer's retries too). */
+    @WithName("publish-timeout")
+    @WithDefault("PT10S")
+    Duration publishTimeout();
+
+    Auth auth();
+
+    /**
+     * Optional access control for exposed deployments: with neither set, anyone who reaches the port may use the
+     * editor. Either one alone, or both (a request passes with either).
+     */
+    interface Auth {
+        /** A shared token, sent as {@code Authorization: Bearer <token>} (scripts, API clients). */
+        Optional<String> token();
+
+        /** HTTP basic authentication (browsers ask for it): this user name … */
+        Optional<String> username();
+
+        /** … and this password. */
+        Optional<String> password();
+    }
+}

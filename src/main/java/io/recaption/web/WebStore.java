@@ -1,0 +1,181 @@
+package io.recaption.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.worker.ArtifactStore;
+import io.recaption.worker.JobEngine;
+import io.recaption.worker.RequestValidator;
+import io.recaption.worker.StorageUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The web's S3 side. It writes only uploads ({@code recaption.web.uploads-prefix} in the first input bucket) and its
+ * own records under {@code {artifacts prefix}web/}; it reads the worker's statuses, manifests and images by key.
+ * Nothing lists the bucket except one inversion's own history folder.
+ *
+ * <p>Records: {@code web/inversions/{id}/request.json} (what was asked, for the caption before the job ran and the
+ * input image) and {@code web/edits/{editId}.json}; an inversion's history is one immutable object per edit,
+ * {@code web/inversions/{id}/edits/{newest-first stamp}-{editId}.json}. Two web pods never rewrite the same
+ * object, so neither loses the other's edit (no read-modify-write of an index), and S3 lists what was written
+ * (strong read-after-write consistency); the stamp makes the listing's key order newest first.
+ *
+ * <p>One attempt per call, no backoff: a person is waiting, and a 503 they can retry beats a request that hangs.
+ */
+@ApplicationScoped
+public class WebStore {
+
+    private static final int NOT_FOUND = 404;
+    /** Digits of the stamp: {@code Long.MAX_VALUE - epochMillis}, zero-padded, sorts newest first. */
+    private static final int STAMP_DIGITS = 19;
+
+    private final S3Client s3;
+    private final ArtifactStore artifacts;
+    private final RequestValidator validator;
+    private final WebConfig config;
+    private final ObjectMapper json;
+
+    public WebStore(S3Client s3, ArtifactStore artifacts, RequestValidator validator, WebConfig config, ObjectMapper json) {
+        this.s3 = s3;
+        this.artifacts = artifacts;
+        this.validator = validator;
+        this.config = config;
+        this.json = json;
+    }
+
+    /** Where uploads go: the first allowed input bucket, the one a request without a bucket names. */
+    public String uploadsBucket() {
+        return validator.inputBuckets().get(0);
+    }
+
+    public String uploadsPrefix() {
+        String prefix = config.uploadsPrefix().strip();
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+
+    public void putUpload(String key, Path file, String contentType) {
+        call(() -> s3.putObject(b -> b.bucket(uploadsBucket()).key(key).contentType(contentType), file));
+    }
+
+    // ---- the web's records ----
+
+    String inversionRecordKey(String inversionId) {
+        return webPrefix() + "inversions/" + inversionId + "/request.json";
+    }
+
+    String editRecordKey(String editId) {
+        return webPrefix() + "edits/" + editId + ".json";
+    }
+
+    String historyFolder(String inversionId) {
+        return webPrefix() + "inversions/" + inversionId + "/edits/";
+    }
+
+    String historyKey(String inversionId, Instant createdAt, String editId) {
+        String stamp = String.format("%0" + STAMP_DIGITS + "d", Long.MAX_VALUE - createdAt.toEpochMilli());
+        return historyFolder(inversionId) + stamp + "-" + editId + ".json";
+    }
+
+    public void putRecord(String key, Object record) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        call(() -> s3.putObject(b -> b.bucket(artifacts.bucket()).key(key).contentType("application/json"),
+                RequestBody.fromBytes(bytes)));
+    }
+
+    public <T> Optional<T> record(String key, Class<T> type) {
+        return artifacts.peekJson(key).map(node -> json.convertValue(node, type));
+    }
+
+    /** Best effort: removes a record of a request that was not published after all. */
+    public void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(artifacts.bucket()).key(key));
+        } catch (SdkException e) {
+            // a record without a job shows as "submitted"; nothing breaks
+        }
+    }
+
+    /** The first {@code max} keys of one inversion's history folder, newest first. */
+    public List<String> history(String inversionId, int max) {
+        String folder = historyFolder(inversionId);
+        return call(() -> s3.listObjectsV2(b -> b.bucket(artifacts.bucket()).prefix(folder).maxKeys(max)))
+                .contents().stream().map(S3Object::key).toList();
+    }
+
+    // ---- the worker's objects ----
+
+    public Optional<JsonNode> status(JobPaths job) {
+        return artifacts.peekJson(job.prefix() + ArtifactStore.STATUS);
+    }
+
+    public Optional<JsonNode> manifest(JobPaths job) {
+        return artifacts.peekJson(job.prefix() + JobEngine.MANIFEST);
+    }
+
+    /** An object as a stream with its type and length (the caller closes it), or empty when there is none. */
+    public Optional<ResponseInputStream<GetObjectResponse>> open(String bucket, String key) {
+        return call(() -> {
+            try {
+                return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+            } catch (S3Exception e) {
+                if (e.statusCode() == NOT_FOUND) {
+                    return Optional.<ResponseInputStream<GetObjectResponse>>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public String artifactsBucket() {
+        return artifacts.bucket();
+    }
+
+    public JobPaths inversion(String inversionId) {
+        return new JobPaths(inversionId, artifacts.inversionPrefix(inversionId));
+    }
+
+    public JobPaths edit(String editId) {
+        return new JobPaths(editId, artifacts.editPrefix(editId));
+    }
+
+    /** A job's id and the worker's prefix for it. */
+    public record JobPaths(String id, String prefix) {}
+
+    private String webPrefix() {
+        return artifacts.prefix() + "web/";
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> s3Call) {
+        try {
+            return s3Call.get();
+        } catch (SdkException e) {
+            throw new StorageUnavailable("S3: " + e.getMessage(), e);
+        }
+    }
+
+    static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the response is written or abandoned either way
+        }
+    }
+}

@@ -1,0 +1,360 @@
+// The caption editor's page: plain JavaScript over the /api endpoints (see /q/openapi). No framework, no CDN.
+'use strict';
+
+const POLL_MS = 500;
+const $ = (id) => document.getElementById(id);
+const STATE_WORDS = { submitted: 'waiting for a worker', queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed' };
+const state = { upload: null, inversionId: null, caption: null, words: new Map(), polling: null, editPolling: null };
+
+/** A refusal of the API, with its code and message ({"code","message"}). */
+class Refusal extends Error {
+  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+}
+
+async function api(method, path, body, contentType) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.body = contentType ? body : JSON.stringify(body);
+    init.headers['Content-Type'] = contentType || 'application/json';
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new Refusal(0, 'NETWORK', 'the editor does not answer (' + e.message + ')');
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    throw new Refusal(response.status, json && json.code || 'HTTP_' + response.status,
+      json && json.message || response.statusText);
+  }
+  return json;
+}
+
+function say(text, kind) {
+  const box = $('message');
+  box.textContent = text;
+  box.className = 'message ' + (kind || 'error');
+  box.hidden = !text;
+}
+
+function refused(what, e) {
+  say(e instanceof Refusal ? what + ': ' + e.message + ' [' + e.code + ']' : what + ': ' + e.message);
+}
+
+// ---- 1. the photo ----
+
+async function upload(blob, label) {
+  say('');
+  if (!blob.type || !blob.type.startsWith('image/')) {
+    say('“' + label + '” is not an image file; choose a PNG, JPEG, BMP or GIF.');
+    return;
+  }
+  $('upload-status').textContent = 'Uploading ' + label + ' …';
+  $('invert').disabled = true;
+  try {
+    state.upload = await api('POST', 'api/uploads', blob, blob.type);
+    $('upload-status').textContent = 'Uploaded ' + label + '.';
+    $('input-image').src = URL.createObjectURL(blob);
+    $('invert').disabled = false;
+  } catch (e) {
+    state.upload = null;
+    $('upload-status').textContent = '';
+    refused('The photo was refused', e);
+  }
+}
+
+async function loadSamples() {
+  let samples;
+  try {
+    samples = await (await fetch('assets/samples/samples.json')).json();
+  } catch (e) {
+    return; // the samples are a convenience; uploads work without them
+  }
+  for (const sample of samples) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sample';
+    const img = document.createElement('img');
+    img.src = 'assets/samples/' + sample.file;
+    img.alt = '';
+    const text = document.createElement('span');
+    text.textContent = sample.caption;
+    button.append(img, text);
+    button.addEventListener('click', async () => {
+      const blob = await (await fetch('assets/samples/' + sample.file)).blob();
+      $('caption').value = sample.caption;
+      await upload(blob, 'the scene “' + sample.caption + '”');
+    });
+    $('samples').append(button);
+  }
+}
+
+// ---- 2. inversion ----
+
+async function invert() {
+  const caption = $('caption').value.trim();
+  if (!state.upload) { say('Choose a photo or a sample scene first.'); return; }
+  if (!caption) { say('Type the photo’s caption first: the inversion needs the words that describe it.'); $('caption').focus(); return; }
+  const options = {};
+  if ($('steps').value) options.steps = Number($('steps').value);
+  if ($('inner-steps').value) options.innerSteps = Number($('inner-steps').value);
+  say('');
+  try {
+    const accepted = await api('POST', 'api/inversions', { image: state.upload, caption, options });
+    location.hash = 'inversion=' + encodeURIComponent(accepted.inversionId);
+    follow(accepted.inversionId);
+  } catch (e) {
+    refused('The inversion was refused', e);
+  }
+}
+
+function showProgress(prefix, status) {
+  const bar = $(prefix + '-progress');
+  bar.hidden = false;
+  bar.value = Math.round(100 * status.progress);
+  const phase = status.phase ? ' · ' + status.phase : '';
+  $(prefix + '-label').textContent = (STATE_WORDS[status.state] || status.state) + phase + ' · ' + bar.value + ' %';
+}
+
+function follow(inversionId) {
+  clearInterval(state.polling);
+  state.inversionId = inversionId;
+  $('invert').disabled = true;
+  const tick = async () => {
+    let view;
+    try {
+      view = await api('GET', 'api/inversions/' + encodeURIComponent(inversionId));
+    } catch (e) {
+      clearInterval(state.polling);
+      $('invert').disabled = !state.upload;
+      refused('The inversion cannot be shown', e);
+      return;
+    }
+    showProgress('invert', view.status);
+    if (view.status.state === 'failed') {
+      clearInterval(state.polling);
+      $('invert').disabled = !state.upload;
+      say('The inversion failed: ' + view.status.error.message + ' [' + view.status.error.code + ']');
+    } else if (view.status.state === 'succeeded') {
+      clearInterval(state.polling);
+      $('invert').disabled = !state.upload;
+      inverted(view);
+    }
+  };
+  state.polling = setInterval(tick, POLL_MS);
+  tick();
+}
+
+function inverted(view) {
+  $('result-section').hidden = false;
+  if (view.inputUrl) $('input-image').src = view.inputUrl;
+  $('reconstruction').src = view.reconstructionUrl;
+  const psnr = view.result && view.result.psnr;
+  $('psnr').textContent = typeof psnr === 'number' ? psnr.toFixed(2) : '–';
+  state.caption = view.caption || '';
+  if (!$('caption').value) $('caption').value = state.caption;
+  $('editor-section').hidden = false;
+  $('history-section').hidden = false;
+  restore({ caption: state.caption, emphasis: {}, localBlend: [] });
+  loadHistory();
+}
+
+// ---- 3. the caption editor ----
+
+const normal = (word) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
+/** One control group per distinct word of the edited caption; a word keeps its settings while it stays. */
+function renderWords() {
+  const seen = new Set();
+  const container = $('words');
+  container.replaceChildren();
+  const words = $('edited-caption').value.split(/\s+/).map(normal).filter((w) => w && !seen.has(w) && seen.add(w));
+  for (const [word] of state.words) if (!seen.has(word)) state.words.delete(word);
+  words.forEach((word, i) => {
+    const setting = state.words.get(word) || { emphasis: 1, keep: false };
+    state.words.set(word, setting);
+    const group = document.createElement('div');
+    group.className = 'word';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'settings of “' + word + '”');
+    const token = document.createElement('span');
+    token.className = 'token';
+    token.textContent = word;
+    const label = document.createElement('label');
+    label.htmlFor = 'emphasis-' + i;
+    label.textContent = 'emphasis of “' + word + '”';
+    const slider = Object.assign(document.createElement('input'),
+      { type: 'range', id: 'emphasis-' + i, min: 0, max: 3, step: 0.1, value: setting.emphasis });
+    slider.dataset.word = word;
+    const shown = Object.assign(document.createElement('output'), { htmlFor: 'emphasis-' + i });
+    const keepRow = document.createElement('div');
+    keepRow.className = 'keep';
+    const keep = Object.assign(document.createElement('input'), { type: 'checkbox', id: 'keep-' + i, checked: setting.keep });
+    keep.dataset.word = word;
+    const keepLabel = Object.assign(document.createElement('label'), { htmlFor: 'keep-' + i, textContent: 'keep the rest' });
+    const update = () => {
+      setting.emphasis = Number(slider.value);
+      setting.keep = keep.checked;
+      shown.textContent = setting.emphasis.toFixed(1) + '×';
+      group.classList.toggle('changed', setting.emphasis !== 1 || setting.keep);
+    };
+    slider.addEventListener('input', update);
+    keep.addEventListener('change', update);
+    update();
+    keepRow.append(keep, keepLabel);
+    group.append(token, label, slider, shown, keepRow);
+    container.append(group);
+  });
+}
+
+function percent(id) {
+  $(id + '-value').textContent = Math.round(100 * Number($(id).value)) + ' %';
+}
+
+/** Puts an edit's caption and settings back into the editor (a history entry, or the photo's own caption). */
+function restore(edit) {
+  $('edited-caption').value = edit.caption || '';
+  state.words = new Map();
+  const emphasis = edit.emphasis || {};
+  const blend = new Set((edit.localBlend || []).map(normal));
+  for (const word of $('edited-caption').value.split(/\s+/).map(normal).filter(Boolean)) {
+    const factor = emphasis[word] !== undefined ? emphasis[word] : 1;
+    state.words.set(word, { emphasis: factor, keep: blend.has(word) });
+  }
+  if (typeof edit.crossReplaceSteps === 'number') $('cross-replace').value = edit.crossReplaceSteps;
+  if (typeof edit.selfReplaceSteps === 'number') $('self-replace').value = edit.selfReplaceSteps;
+  percent('cross-replace');
+  percent('self-replace');
+  renderWords();
+}
+
+async function render() {
+  const caption = $('edited-caption').value.trim();
+  if (!caption) { say('Type the edited caption first.'); $('edited-caption').focus(); return; }
+  const emphasis = {};
+  const localBlend = [];
+  for (const [word, s] of state.words) {
+    if (s.emphasis !== 1) emphasis[word] = s.emphasis;
+    if (s.keep) localBlend.push(word);
+  }
+  say('');
+  $('render').disabled = true;
+  try {
+    const accepted = await api('POST', 'api/edits', {
+      inversionId: state.inversionId, caption, emphasis, localBlend,
+      crossReplaceSteps: Number($('cross-replace').value), selfReplaceSteps: Number($('self-replace').value),
+    });
+    followEdit(accepted.editId);
+    loadHistory();
+  } catch (e) {
+    $('render').disabled = false;
+    refused('The edit was refused', e);
+  }
+}
+
+function followEdit(editId) {
+  clearInterval(state.editPolling);
+  const tick = async () => {
+    let view;
+    try {
+      view = await api('GET', 'api/edits/' + encodeURIComponent(editId));
+    } catch (e) {
+      clearInterval(state.editPolling);
+      $('render').disabled = false;
+      refused('The edit cannot be shown', e);
+      return;
+    }
+    showProgress('edit', view.status);
+    if (view.status.state === 'failed') {
+      clearInterval(state.editPolling);
+      $('render').disabled = false;
+      say('The edit failed: ' + view.status.error.message + ' [' + view.status.error.code + ']');
+      loadHistory();
+    } else if (view.status.state === 'succeeded') {
+      clearInterval(state.editPolling);
+      $('render').disabled = false;
+      showEdit(view);
+      loadHistory();
+    }
+  };
+  state.editPolling = setInterval(tick, POLL_MS);
+  tick();
+}
+
+function showEdit(view) {
+  $('edit-figure').hidden = false;
+  $('edit-image').src = view.imageUrl;
+  $('edit-caption').textContent = 'edit: “' + view.caption + '”';
+}
+
+// ---- history ----
+
+function summary(edit) {
+  const parts = Object.entries(edit.emphasis || {}).map(([w, f]) => w + ' ×' + Number(f).toFixed(1));
+  if ((edit.localBlend || []).length) parts.push('keep the rest around ' + edit.localBlend.join(', '));
+  parts.push('cross ' + Math.round(100 * edit.crossReplaceSteps) + ' %, self ' + Math.round(100 * edit.selfReplaceSteps) + ' %');
+  return parts.join(' · ') + ' · ' + (STATE_WORDS[edit.status.state] || edit.status.state);
+}
+
+async function loadHistory() {
+  if (!state.inversionId) return;
+  let history;
+  try {
+    history = await api('GET', 'api/inversions/' + encodeURIComponent(state.inversionId) + '/edits');
+  } catch (e) {
+    refused('The history cannot be shown', e);
+    return;
+  }
+  const list = $('history-list');
+  list.replaceChildren();
+  for (const edit of history.edits) {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    const img = document.createElement('img');
+    img.alt = '';
+    if (edit.imageUrl) img.src = edit.imageUrl;
+    const text = document.createElement('span');
+    const what = Object.assign(document.createElement('span'), { className: 'what', textContent: edit.caption });
+    const how = Object.assign(document.createElement('span'), { className: 'settings-summary', textContent: summary(edit) });
+    text.append(what, how);
+    button.append(img, text);
+    button.addEventListener('click', () => {
+      restore(edit);
+      if (edit.imageUrl) showEdit(edit);
+      say('Restored the settings of “' + edit.caption + '”.', 'info');
+    });
+    item.append(button);
+    list.append(item);
+  }
+}
+
+// ---- wiring ----
+
+function wire() {
+  $('photo-file').addEventListener('change', (e) => {
+    const file = e.target.files[0];
+    if (file) upload(file, file.name);
+  });
+  const zone = $('drop-zone');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('dragging'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('dragging');
+    const file = e.dataTransfer.files[0];
+    if (file) upload(file, file.name);
+  });
+  $('invert').addEventListener('click', invert);
+  $('render').addEventListener('click', render);
+  $('edited-caption').addEventListener('input', renderWords);
+  $('cross-replace').addEventListener('input', () => percent('cross-replace'));
+  $('self-replace').addEventListener('input', () => percent('self-replace'));
+  loadSamples();
+  const match = /^#inversion=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (match) follow(match[1]);
+}
+
+wire();

@@ -1,0 +1,184 @@
+package io.recaption.web;
+
+import static io.recaption.web.ApiClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.recaption.worker.SharedStack;
+import io.recaption.worker.TestImages;
+import io.recaption.worker.WorkerTestProfile;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every refusal of the editor's API, each with its status and code, on the real stack: what the worker would
+ * refuse is refused before it is published, with the worker's code.
+ */
+@QuarkusTest
+@TestProfile(WebTestProfile.class)
+class WebApiRefusalTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private ApiClient api;
+
+    @BeforeEach
+    void connect() throws URISyntaxException {
+        api = new ApiClient(base.toURI());
+    }
+
+    private void refused(HttpResponse<byte[]> response, int status, String code) {
+        JsonNode error = json(response, status);
+        System.out.println(status + " " + error);
+        assertEquals(code, error.path("code").asText(), error.toString());
+        assertFalse(error.path("message").asText().isBlank(), "a message for people: " + error);
+    }
+
+    @Test
+    void uploadsThatAreNotAcceptableImages() {
+        refused(api.send("POST", "/api/uploads", "text/plain", TestImages.photo()), 415, "UNSUPPORTED_MEDIA_TYPE");
+        refused(api.send("POST", "/api/uploads", null, TestImages.photo()), 415, "UNSUPPORTED_MEDIA_TYPE");
+        refused(api.send("POST", "/api/uploads", "image/png", new byte[0]), 400, "NOT_AN_IMAGE");
+        refused(api.send("POST", "/api/uploads", "image/png", "GIF89a? no, text".getBytes()), 400, "NOT_AN_IMAGE");
+        refused(api.send("POST", "/api/uploads", "image/png", new byte[(int) WorkerTestProfile.MAX_IMAGE_BYTES + 1]), 413,
+                "IMAGE_TOO_LARGE");
+        // a few hundred kilobytes that declare 30000² pixels: refused from the header, never decoded
+        refused(api.send("POST", "/api/uploads", "image/png", TestImages.decompressionBomb(30_000)), 413, "IMAGE_TOO_LARGE");
+    }
+
+    @Test
+    void inversionRequestsTheWorkerWouldRefuse() {
+        String key = WebApiFlowTest.upload(api, TestImages.photo()).path("key").asText();
+        refused(api.postJson("/api/inversions", "{not json"), 400, "INVALID_REQUEST");
+        refused(api.postJson("/api/inversions", "{\"caption\":\"a cat\"}"), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/inversions", "{\"image\":{},\"caption\":\"a cat\"}"), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/inversions", inversion(key, null, r -> {})), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/inversions", inversion(key, "   ", r -> {})), 400, "EMPTY_CAPTION");
+        refused(api.postJson("/api/inversions", inversion(key, "a".repeat(1001), r -> {})), 400, "CAPTION_TOO_LONG");
+        refused(api.postJson("/api/inversions", inversion(key, "a cat", r -> r.with("options").put("steps", 0))), 400,
+                "INVALID_OPTIONS");
+        refused(api.postJson("/api/inversions", inversion(key, "a cat", r -> r.with("options").put("steps", 2.5))), 400,
+                "INVALID_OPTIONS");
+        refused(api.postJson("/api/inversions", inversion(key, "a cat", r -> r.with("options").put("method", "magic"))), 400,
+                "INVALID_OPTIONS");
+        refused(api.postJson("/api/inversions", inversion(key, "a cat", r -> r.with("image").put("bucket",
+                SharedStack.ARTIFACTS_BUCKET))), 400, "BUCKET_NOT_ALLOWED");
+        refused(api.postJson("/api/inversions", inversion("models/shapes/unet/config.json", "a cat", r -> {})), 400,
+                "INVALID_IMAGE_KEY");
+        refused(api.postJson("/api/inversions", inversion("uploads/../models/x.png", "a cat", r -> {})), 400,
+                "INVALID_IMAGE_KEY");
+        refused(api.postJson("/api/inversions", inversion(key, "a cat", r -> r.put("inversionId", "../etc"))), 400,
+                "INVALID_ID");
+    }
+
+    @Test
+    void aChosenIdIsIdempotentForTheSameRequestAndConflictsForAnother() {
+        String key = WebApiFlowTest.upload(api, TestImages.photo()).path("key").asText();
+        String id = "chosen-" + UUID.randomUUID();
+        ObjectNode request = inversion(key, "a cat " + id, r -> r.put("inversionId", id));
+        assertEquals(id, json(api.postJson("/api/inversions", request), 202).path("inversionId").asText());
+        assertEquals(id, json(api.postJson("/api/inversions", request), 202).path("inversionId").asText(), "a retry");
+        refused(api.postJson("/api/inversions", inversion(key, "a dog " + id, r -> r.put("inversionId", id))), 409,
+                "ID_CONFLICT");
+        assertEquals("succeeded", api.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT)
+                .path("status").path("state").asText());
+    }
+
+    @Test
+    void unknownAndMalformedIds() {
+        refused(api.get("/api/inversions/" + UUID.randomUUID()), 404, "INVERSION_NOT_FOUND");
+        refused(api.get("/api/inversions/" + UUID.randomUUID() + "/reconstruction.png"), 404, "INVERSION_NOT_FOUND");
+        refused(api.get("/api/inversions/" + UUID.randomUUID() + "/input.png"), 404, "INVERSION_NOT_FOUND");
+        refused(api.get("/api/inversions/" + UUID.randomUUID() + "/edits"), 404, "INVERSION_NOT_FOUND");
+        refused(api.get("/api/inversions/bad.id"), 400, "INVALID_ID");
+        refused(api.get("/api/edits/" + UUID.randomUUID()), 404, "EDIT_NOT_FOUND");
+        refused(api.get("/api/edits/" + UUID.randomUUID() + "/image.png"), 404, "EDIT_NOT_FOUND");
+        refused(api.get("/api/edits/bad.id"), 400, "INVALID_ID");
+        refused(api.get("/api/nothing-here"), 404, "NOT_FOUND");
+        refused(api.send("DELETE", "/api/inversions/" + UUID.randomUUID(), null, null), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void editRequestsTheWorkerWouldRefuse() {
+        String key = WebApiFlowTest.upload(api, TestImages.photo()).path("key").asText();
+        String inversionId = json(api.postJson("/api/inversions", inversion(key, "a cat on a mat", r -> {})), 202)
+                .path("inversionId").asText();
+        api.await("/api/inversions/" + inversionId, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
+        refused(api.postJson("/api/edits", "{\"inversionId\":"), 400, "INVALID_REQUEST");
+        refused(api.postJson("/api/edits", "{\"caption\":\"a dog on a mat\"}"), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/edits", edit("../x", "a dog on a mat", e -> {})), 400, "INVALID_ID");
+        refused(api.postJson("/api/edits", edit(UUID.randomUUID().toString(), "a dog on a mat", e -> {})), 404,
+                "INVERSION_NOT_FOUND");
+        refused(api.postJson("/api/edits", edit(inversionId, null, e -> {})), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/edits", edit(inversionId, " ", e -> {})), 400, "EMPTY_CAPTION");
+        refused(api.postJson("/api/edits", edit(inversionId, "a dog on a mat", e -> e.putObject("emphasis").put("tiger", 2))),
+                400, "EMPHASIS_WORD_NOT_IN_CAPTION");
+        refused(api.postJson("/api/edits", edit(inversionId, "a dog on a mat", e -> e.putObject("emphasis").put("dog", 11))),
+                400, "INVALID_OPTIONS");
+        refused(api.postJson("/api/edits", edit(inversionId, "a dog on a mat", e -> e.putArray("localBlend").add("two words"))),
+                400, "INVALID_OPTIONS");
+        refused(api.postJson("/api/edits", edit(inversionId, "a dog on a mat", e -> e.put("crossReplaceSteps", 1.5))),
+                400, "INVALID_OPTIONS");
+        refused(api.postJson("/api/edits", edit(inversionId, "a dog on a mat", e -> e.putObject("emphasis").put("dog", "big"))),
+                400, "INVALID_REQUEST");
+        assertEquals(0, json(api.get("/api/inversions/" + inversionId + "/edits"), 200).path("edits").size(),
+                "nothing refused is in the history");
+    }
+
+    /** A request the web accepts but the worker fails: its status says why, and it cannot be edited. */
+    @Test
+    void aFailedInversionShowsTheWorkersCodeAndCannotBeEdited() {
+        String missing = "uploads/" + UUID.randomUUID() + ".png";
+        String id = json(api.postJson("/api/inversions", inversion(missing, "a cat", r -> {})), 202).path("inversionId").asText();
+        JsonNode failed = api.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
+        System.out.println("failed: " + failed);
+        assertEquals("failed", failed.path("status").path("state").asText());
+        assertEquals("IMAGE_NOT_FOUND", failed.path("status").path("error").path("code").asText());
+        refused(api.get("/api/inversions/" + id + "/reconstruction.png"), 404, "IMAGE_NOT_READY");
+        refused(api.get("/api/inversions/" + id + "/input.png"), 404, "IMAGE_NOT_READY");
+        JsonNode conflict = json(api.postJson("/api/edits", edit(id, "a dog", e -> {})), 409);
+        assertEquals("INVERSION_NOT_READY", conflict.path("code").asText());
+        assertTrue(conflict.path("message").asText().contains("IMAGE_NOT_FOUND"), conflict.toString());
+    }
+
+    @Test
+    void corsIsOffByDefault() {
+        HttpResponse<byte[]> preflight = new ApiClient(api.base(), java.util.Map.of("Origin", "https://elsewhere.example",
+                "Access-Control-Request-Method", "POST")).send("OPTIONS", "/api/inversions", null, null);
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                "no cross-origin grant: " + preflight.headers().map());
+    }
+
+    private static ObjectNode inversion(String key, String caption, Consumer<ObjectNode> change) {
+        ObjectNode request = ApiClient.JSON.createObjectNode();
+        request.putObject("image").put("key", key);
+        if (caption != null) {
+            request.put("caption", caption);
+        }
+        request.putObject("options").put("steps", 5);
+        change.accept(request);
+        return request;
+    }
+
+    private static ObjectNode edit(String inversionId, String caption, Consumer<ObjectNode> change) {
+        ObjectNode request = ApiClient.JSON.createObjectNode().put("inversionId", inversionId);
+        if (caption != null) {
+            request.put("caption", caption);
+        }
+        change.accept(request);
+        return request;
+    }
+}
