@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
@@ -64,7 +65,7 @@ public final class Inverter {
         double[] losses = new double[steps];
         NullTextOptimization optimization = new NullTextOptimization(denoiser, model.scheduler());
         NullTextOptimization.Settings optimizationSettings = new NullTextOptimization.Settings(settings.innerSteps(),
-                settings.earlyStopEpsilon(), 2e-5, settings.learningRate(), 0.01, settings.guidance());
+                settings.earlyStopEpsilon(), 2e-5, settings.learningRate(), learningRateDecay(steps), settings.guidance());
         switch (settings.method()) {
             case NULL_TEXT -> {
                 NullTextOptimization.Result result = optimization.perStep(trajectory, cond, emptyNull,
@@ -136,7 +137,7 @@ public final class Inverter {
                 NDArray predicted = model.scheduler().step(eps, timesteps[i], current, steps);
                 offsets.add(scope.exit(scope.enter(trajectory.get(steps - 1 - i)).sub(predicted)));
             }
-            progress.onStep("direct-offsets", i + 1, steps, Double.NaN);
+            progress.onStep(Phase.DIRECT_OFFSETS, i + 1, steps, Double.NaN);
         }
         NDArray stacked = NDArrays.concat(new NDList(offsets), 0);
         offsets.forEach(NDArray::close);
@@ -150,5 +151,15 @@ public final class Inverter {
 
     private static double since(long start) {
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The per-step decay of null-text optimization's learning rate, lr_i = lr·(1 − i·decay): the reference's
+     * 1/100 at its 50 steps, scaled to the step count as 1/(2·steps), so the rate falls to half at the last step
+     * for any number of steps and never reaches zero (a fixed 1/100 turns negative past 100 steps, and Adam then
+     * climbs the loss).
+     */
+    public static double learningRateDecay(int steps) {
+        return 1.0 / (2.0 * Math.max(1, steps));
     }
 }
