@@ -98,6 +98,10 @@ public class AttemptRunner {
             throw e;
         } finally {
             renewal.stop(end);
+            if (end == null) {
+                // renewals have stopped: the job goes on to wait for the run that took the lease over
+                job.leaseRegained();
+            }
         }
     }
 

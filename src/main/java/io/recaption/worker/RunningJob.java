@@ -115,6 +115,11 @@ public final class RunningJob {
         leaseLost = why;
     }
 
+    /** The lost lease was dealt with (this attempt stopped); later checkpoints do not throw for it again. */
+    void leaseRegained() {
+        leaseLost = null;
+    }
+
     void finished() {
         done.countDown();
     }

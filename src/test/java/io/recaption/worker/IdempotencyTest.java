@@ -136,6 +136,34 @@ class IdempotencyTest {
     }
 
     @Test
+    void aRunWhoseLeaseIsTakenOverStopsAndTheJobStillCompletesOnce() throws Exception {
+        engine.setStepDelay(Duration.ofMillis(100));
+        String id = Requests.newId("taken-over");
+        var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + id);
+        request.with("options").put("steps", 40).put("innerSteps", 0);
+        kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
+        String leaseKey = store.inversionPrefix(id) + "lease.json";
+        JsonNode running = null;
+        for (int i = 0; i < 300 && (running == null || !"running".equals(running.path("state").asText())); i++) {
+            Thread.sleep(100);
+            running = store.readJson(store.inversionPrefix(id) + "status.json").orElse(null);
+        }
+        Lease ours = Leases.parse(object(leaseKey));
+        // another worker (presumed the holder died) takes the lease over behind the running job's back
+        Lease intruder = new Lease("intruder", ours.attempt() + 1, "a" + (ours.attempt() + 1) + "-intruder", 0,
+                Instant.now().plusSeconds(3), Instant.now(), ours.requestHash(), Lease.State.HELD);
+        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(leaseKey), RequestBody.fromBytes(Leases.bytes(intruder)));
+        JsonNode event = inversionEvent(id, e -> true);
+        System.out.println("after its lease was taken over: " + event);
+        assertEquals("succeeded", event.path("status").asText());
+        assertFalse(event.path("replayed").asBoolean());
+        assertFalse(event.path("attemptId").asText().equals(ours.attemptId()), "the run that lost its lease did not publish");
+        assertEquals("succeeded", status(store.inversionPrefix(id)).path("state").asText());
+        Thread.sleep(1000);
+        assertEquals(1, kafka.all(SharedStack.INVERSION_EVENTS, r -> id.equals(TestKafka.json(r).path("requestId").asText())).size());
+    }
+
+    @Test
     void anEditWaitsForItsInversionAndFailsForAFailedOrAnotherModelsOne() throws Exception {
         String inversionId = Requests.newId("later");
         String editId = Requests.newId("early-edit");
