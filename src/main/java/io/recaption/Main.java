@@ -42,6 +42,11 @@ public class Main implements QuarkusApplication {
             System.setProperty("quarkus.profile", "cli");
         }
         quietCudaProbeWithoutDriver(NVIDIA_DRIVER);
+        // nothing is ever downloaded at run time; DJL's offline mode also stops its usage ping to the EC2 metadata
+        // endpoint (Ec2Utils.callHome), which the tokenizers binding and the engine lookup would otherwise make
+        if (System.getProperty("offline") == null) {
+            System.setProperty("offline", "true");
+        }
         Quarkus.run(Main.class, args);
     }
 

@@ -1,8 +1,8 @@
 package io.recaption.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.inversion.InversionMethod;
@@ -69,8 +69,9 @@ public class InvertCommand implements Callable<Integer> {
             System.out.printf("model loaded in %.2f s (%d×%d images)%n", (System.nanoTime() - loadStart) / 1e9,
                     sd.imageSize(), sd.imageSize());
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
-            ObjectNode manifest = recaptioner.invert(bytes, caption, settings, out, new TerminalProgress(System.out));
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            InversionManifest manifest = recaptioner.invert(bytes, caption, settings, out,
+                    new TerminalProgress(System.out));
+            System.out.println(new String(Manifests.bytes(manifest), java.nio.charset.StandardCharsets.UTF_8));
             System.out.println("inversion written to " + out.toAbsolutePath());
             System.out.println("peak resident memory: " + ProcessMemory.peakResidentMegabytes() + " MB");
         }

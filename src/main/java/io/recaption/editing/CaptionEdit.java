@@ -1,5 +1,6 @@
 package io.recaption.editing;
 
+import io.recaption.diffusion.Refusal;
 import io.recaption.diffusion.InputRejectedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         try {
             factor = Float.parseFloat(text.trim());
         } catch (NumberFormatException e) {
-            throw new InputRejectedException("INVALID_FACTOR", "the emphasis factor of '" + word + "' is not a number: '"
+            throw new InputRejectedException(Refusal.INVALID_FACTOR, "the emphasis factor of '" + word + "' is not a number: '"
                     + text + "'");
         }
         return checkFactor(word, factor);
@@ -70,7 +71,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
 
     public static float checkFactor(String word, float factor) {
         if (!Float.isFinite(factor) || factor < 0 || factor > MAX_FACTOR) {
-            throw new InputRejectedException("INVALID_FACTOR", "the emphasis factor of '" + word
+            throw new InputRejectedException(Refusal.INVALID_FACTOR, "the emphasis factor of '" + word
                     + "' must be a finite number in [0, " + MAX_FACTOR + "], got " + factor);
         }
         return factor;
@@ -83,7 +84,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
     public static CaptionEdit derive(String sourceCaption, String editedCaption, Map<String, Float> emphasis,
             List<String> blendWords) {
         if (editedCaption == null || editedCaption.isBlank()) {
-            throw new InputRejectedException("EMPTY_CAPTION", "the edited caption is empty");
+            throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the edited caption is empty");
         }
         Inline inline = parseInline(editedCaption);
         Map<String, Float> allEmphasis = new LinkedHashMap<>(inline.emphasis());
@@ -97,7 +98,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         List<String> sourceKeys = sourceWords.stream().map(WordIndex::normalize).toList();
         for (String word : allEmphasis.keySet()) {
             if (!editedKeys.contains(WordIndex.normalize(word))) {
-                throw new InputRejectedException("UNKNOWN_EMPHASIS_WORD", "the emphasised word '" + word
+                throw new InputRejectedException(Refusal.UNKNOWN_EMPHASIS_WORD, "the emphasised word '" + word
                         + "' is not in the caption \"" + edited + "\"");
             }
         }
@@ -105,7 +106,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         for (String word : blend) {
             String key = WordIndex.normalize(word);
             if (!editedKeys.contains(key) && !sourceKeys.contains(key)) {
-                throw new InputRejectedException("UNKNOWN_BLEND_WORD", "the local-blend word '" + word
+                throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "the local-blend word '" + word
                         + "' is in neither caption");
             }
         }

@@ -1,5 +1,6 @@
 package io.recaption.editing;
 
+import io.recaption.diffusion.Refusal;
 import io.recaption.diffusion.InputRejectedException;
 
 /**
@@ -19,7 +20,7 @@ public record EditSettings(double crossReplaceSteps, double selfReplaceSteps, do
         requireFraction("blendThreshold", blendThreshold);
         requireFraction("blendStart", blendStart);
         if (!Float.isFinite(guidance) || guidance < 0 || guidance > 50) {
-            throw new InputRejectedException("INVALID_OPTIONS", "guidance must be a finite number in [0, 50], got "
+            throw new InputRejectedException(Refusal.INVALID_OPTIONS, "guidance must be a finite number in [0, 50], got "
                     + guidance);
         }
     }
@@ -48,7 +49,7 @@ public record EditSettings(double crossReplaceSteps, double selfReplaceSteps, do
 
     private static void requireFraction(String name, double value) {
         if (!Double.isFinite(value) || value < 0 || value > 1) {
-            throw new InputRejectedException("INVALID_OPTIONS", name + " must be a fraction in [0, 1], got " + value);
+            throw new InputRejectedException(Refusal.INVALID_OPTIONS, name + " must be a fraction in [0, 1], got " + value);
         }
     }
 }

@@ -1,9 +1,12 @@
 package io.recaption.inversion;
 
+import io.recaption.diffusion.InputRejectedException;
+import io.recaption.diffusion.Refusal;
+
 /**
  * Settings of one inversion. {@link #defaults()} are the null-text inversion paper's reference
  * settings (Mokady et al.'s notebook): 50 DDIM steps, guidance 7.5, 10 inner Adam steps per timestep
- * at lr 0.01·(1 − i/100), early stop at 1e-5 + i·2e-5.
+ * at lr 0.01·(1 − i/(2·steps)) (the reference's 1/100 at 50 steps), early stop at 1e-5 + i·2e-5.
  */
 public record InversionSettings(InversionMethod method, int steps, float guidance, int innerSteps,
         double earlyStopEpsilon, double learningRate, boolean truncateCaption) {
@@ -68,7 +71,7 @@ public record InversionSettings(InversionMethod method, int steps, float guidanc
     }
 
 
-    private static io.recaption.diffusion.InputRejectedException invalid(String message) {
-        return new io.recaption.diffusion.InputRejectedException("INVALID_OPTIONS", message);
+    private static InputRejectedException invalid(String message) {
+        return new InputRejectedException(Refusal.INVALID_OPTIONS, message);
     }
 }

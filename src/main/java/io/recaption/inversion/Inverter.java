@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
@@ -119,7 +120,7 @@ public final class Inverter {
                 NDArray predicted = model.scheduler().step(eps, timesteps[i], current, steps);
                 offsets.add(scope.exit(scope.enter(trajectory.get(steps - 1 - i)).sub(predicted)));
             }
-            progress.onStep("direct-offsets", i + 1, steps, Double.NaN);
+            progress.onStep(Phase.DIRECT_OFFSETS, i + 1, steps, Double.NaN);
         }
         NDArray stacked = NDArrays.concat(new NDList(offsets), 0);
         offsets.forEach(NDArray::close);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.recaption.diffusion.DdimScheduler;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.model.nn.Scope;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class NullTextOptimization {
                 }
                 innerRun[i] = j;
                 losses[i] = loss;
-                progress.onStep("null-text", i + 1, steps, loss);
+                progress.onStep(Phase.NULL_TEXT, i + 1, steps, loss);
                 // advance z̄ with the optimised ∅_i: only ε_∅ is new, ε_C is the one cached above
                 NDArray epsUncond = denoiser.noise(z, t, current);
                 NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), settings.guidance()));
@@ -181,7 +182,7 @@ public final class NullTextOptimization {
                 if (latent != trajectory.get(steps)) {
                     latent.close();
                 }
-                progress.onStep("global-null-text", pass + 1, settings.innerSteps(), mean(losses));
+                progress.onStep(Phase.GLOBAL_NULL_TEXT, pass + 1, settings.innerSteps(), mean(losses));
             }
             NDArray repeated = current.repeat(0, steps);
             int[] passes = new int[steps];

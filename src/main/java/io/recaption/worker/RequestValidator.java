@@ -30,7 +30,8 @@ public class RequestValidator {
 
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
         String caption = caption(request.caption());
-        ImageRef image = new ImageRef(inputBucket(request.imageBucket()), imageKey(request.imageKey()));
+        String bucket = inputBucket(request.imageBucket());
+        ImageRef image = new ImageRef(bucket, allowedInput(bucket, imageKey(request.imageKey())));
         RecaptionConfig.InversionDefaults defaults = config.inversion();
         RecaptionConfig.Limits limits = config.limits();
         String methodName = request.method() == null ? defaults.method() : request.method();
@@ -48,6 +49,12 @@ public class RequestValidator {
                 integer("options.innerSteps", request.innerSteps(), defaults.innerSteps(), 0, limits.maxInnerSteps()),
                 real("options.earlyStopEpsilon", request.earlyStopEpsilon(), defaults.earlyStopEpsilon(), 0, 1),
                 Boolean.TRUE.equals(request.truncateCaption()));
+        long cost = UnetBudget.inversion(options.method(), options.steps(), options.innerSteps());
+        if (cost > limits.maxUnetEvaluations()) {
+            throw new JobFailure(ErrorCode.BUDGET_EXCEEDED, "steps " + options.steps() + " × innerSteps " + options.innerSteps()
+                    + " of " + options.method().label() + " cost " + cost + " UNet evaluations, at most "
+                    + limits.maxUnetEvaluations() + " are accepted");
+        }
         return new InversionJob(request.requestId(), image, caption, options);
     }
 
@@ -115,6 +122,30 @@ public class RequestValidator {
                     "bucket '" + RequestReader.clip(bucket) + "' is not an allowed input bucket");
         }
         return bucket;
+    }
+
+    /**
+     * Inputs come from under the configured prefixes only ({@code recaption.input.prefixes}), and never from the
+     * worker's own artifacts (another user's inversion or edit) whatever the prefixes say.
+     */
+    private String allowedInput(String bucket, String key) throws JobFailure {
+        boolean artifactsBucket = bucket.equals(config.artifacts().bucket());
+        String artifacts = artifactsPrefix();
+        if (artifactsBucket && (key.startsWith(artifacts + "inversions/") || key.startsWith(artifacts + "edits/"))) {
+            throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
+                    + "' is one of the worker's own artifacts, not an input");
+        }
+        List<String> prefixes = config.input().prefixes().stream().map(String::strip).filter(p -> !p.isEmpty()).toList();
+        if (!prefixes.isEmpty() && prefixes.stream().noneMatch(key::startsWith)) {
+            throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
+                    + "' is not under an input prefix (" + String.join(", ", prefixes) + ")");
+        }
+        return key;
+    }
+
+    private String artifactsPrefix() {
+        String prefix = config.artifacts().prefix().orElse("").strip();
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
     /** Keys must be relative paths of plain segments: no '..' or '.', no leading '/', no backslash or controls. */

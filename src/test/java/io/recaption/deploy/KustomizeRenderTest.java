@@ -75,7 +75,8 @@ class KustomizeRenderTest {
         assertEquals(List.of(), violations, "k8s/overlays/" + overlay + ":\n" + String.join("\n", violations));
 
         Set<String> kinds = Set.copyOf(rendered.documents().stream().map(d -> d.path("kind").asText()).toList());
-        assertEquals(Set.of("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "ScaledObject"), kinds);
+        assertEquals(Set.of("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
+                "NetworkPolicy", "ScaledObject"), kinds);
 
         String namespace = rendered.single("Namespace").orElseThrow().path("metadata").path("name").asText();
         for (ObjectNode object : rendered.documents()) {

@@ -118,7 +118,8 @@ class WorkerFlowTest {
             System.out.println("edit event: " + edited);
             assertEquals("succeeded", edited.path("status").asText());
             assertEquals(inversionId, edited.path("inversionId").asText());
-            assertEquals(store.editPrefix(editId) + "image.png", edited.path("imageKey").asText());
+            assertEquals(store.editPrefix(editId) + edited.path("attemptId").asText() + "/image.png",
+                    edited.path("imageKey").asText(), "the image lies under its attempt's prefix");
             BufferedImage image = decode(edited.path("imageKey").asText());
             assertEquals(64, image.getWidth());
             assertEquals("succeeded", get("/edits/" + editId, 200).path("state").asText());
