@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * edit waits for an inversion that is not complete yet, fails {@code INVERSION_FAILED} for a failed one and
  * {@code MODEL_MISMATCH} for one made by another model.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class IdempotencyTest {
