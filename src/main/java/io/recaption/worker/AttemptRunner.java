@@ -71,17 +71,20 @@ public class AttemptRunner {
                 store.upload(attemptPrefix + name, file);
             }
             byte[] json = spec.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id()));
-            if (store.create(prefix + JobEngine.MANIFEST, json).isPresent()) {
+            boolean created = store.create(prefix + JobEngine.MANIFEST, json).isPresent();
+            JobSpec.Published published = created ? spec.published(json)
+                    : spec.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
+            // a retried write whose first try landed (its answer was lost) finds our own manifest: we won
+            if (created || attemptId.equals(published.attemptId())) {
                 milestones.fire(new JobMilestone(spec.kind(), id, JobMilestone.Point.MANIFEST_PUBLISHED));
                 status.succeeded(attemptId);
                 removeOtherAttempts(prefix, attemptId);
-                return Optional.of(new Outcome.Answer(spec.succeeded(wire, spec.published(json), false)));
+                return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, false)));
             }
-            LOG.infof("%s %s: another run published first; attempt %s answers from it", spec.kind().wireName(),
-                    LogSafe.text(id), attemptId);
+            LOG.infof("%s %s: attempt %s of %s published first; attempt %s answers from it", spec.kind().wireName(),
+                    LogSafe.text(id), published.attemptId(), LogSafe.text(String.valueOf(published.workerId())), attemptId);
             removeAttempt(prefix, attemptId);
-            JobSpec.Published winner = spec.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
-            return Optional.of(new Outcome.Answer(spec.succeeded(wire, winner, true)));
+            return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, true)));
         } catch (JobFailure failure) {
             return Optional.of(fail(spec, wire, status, failure));
         } catch (JobInterrupted.DeadlineExceeded e) {

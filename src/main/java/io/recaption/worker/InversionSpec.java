@@ -99,7 +99,7 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
         try {
             InversionManifest manifest = Manifests.inversion(json);
             Provenance p = manifest.provenance();
-            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(),
+            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(),
                     manifest.seconds().getOrDefault("total", 0.0), Double.isFinite(manifest.psnr()) ? manifest.psnr() : null);
         } catch (IOException e) {
             throw new UncheckedIOException("an inversion manifest that cannot be read", e);

@@ -16,7 +16,7 @@ import java.util.function.DoubleConsumer;
 interface JobSpec<W, J> {
 
     /** The manifest's fields the template needs, read from its stored JSON. */
-    record Published(String attemptId, String requestHash, double seconds, Double psnr) {}
+    record Published(String attemptId, String requestHash, String workerId, double seconds, Double psnr) {}
 
     /** What a job's precondition found: go on, wait (the record is put back on its topic), or fail. */
     sealed interface Gate {

@@ -63,6 +63,10 @@ public class Leases {
                 if (etag.isPresent()) {
                     return new Claim.Claimed(first, etag.get(), false);
                 }
+                Optional<Claim> landed = ours(key, first);
+                if (landed.isPresent()) {
+                    return landed.get();
+                }
                 continue; // another worker created it first: read theirs
             }
             Lease lease = parse(current.get().bytes());
@@ -72,11 +76,15 @@ public class Leases {
             int crashes = lease.crashes() + (lease.state() == Lease.State.HELD ? 1 : 0);
             boolean poison = crashes >= config.jobs().maxStarts();
             Lease next = new Lease(worker.id(), lease.attempt() + (poison ? 0 : 1),
-                    poison ? lease.attemptId() : attemptId(lease.attempt() + 1), Math.min(crashes, lease.attempt()),
+                    attemptId(lease.attempt() + (poison ? 0 : 1)), Math.min(crashes, lease.attempt()),
                     until, now, requestHash, poison ? Lease.State.POISONED : Lease.State.HELD);
             Optional<String> etag = store.replace(key, bytes(next), current.get().etag());
             if (etag.isEmpty()) {
-                continue; // someone else wrote it meanwhile: judge again from theirs
+                Optional<Claim> landed = ours(key, next);
+                if (landed.isEmpty()) {
+                    continue; // someone else wrote it meanwhile: judge again from theirs
+                }
+                etag = Optional.of(((Claim.Claimed) landed.get()).etag());
             }
             if (poison) {
                 LOG.warnf("lease %s: %d starts never finished: poison", LogSafe.text(key), crashes);
@@ -88,6 +96,17 @@ public class Leases {
             }
             return new Claim.Claimed(next, etag.get(), lease.state() == Lease.State.HELD);
         }
+    }
+
+    /**
+     * After a conditional write that seemed to lose: whether the lease there is the one we wrote (a retried
+     * write whose first try landed and whose answer was lost). Attempt ids are random, so no one else writes ours.
+     */
+    private Optional<Claim> ours(String key, Lease written) {
+        return store.read(key).filter(v -> {
+            Lease found = parse(v.bytes());
+            return found.attemptId().equals(written.attemptId()) && found.state() == written.state();
+        }).map(v -> new Claim.Claimed(written, v.etag(), false));
     }
 
     /** The lease at {@code key}, if there is one. */
@@ -103,7 +122,15 @@ public class Leases {
     Optional<String> renew(String key, Lease lease, String etag) {
         Instant now = clock.instant();
         try {
-            return store.replaceOnce(key, bytes(lease.renewed(now, now.plus(config.lease().duration()))), etag);
+            Optional<String> renewed = store.replaceOnce(key, bytes(lease.renewed(now, now.plus(config.lease().duration()))), etag);
+            if (renewed.isPresent()) {
+                return renewed;
+            }
+            // an earlier renewal may have landed without its answer: the lease is still ours if it names our attempt
+            return store.read(key).filter(v -> {
+                Lease found = parse(v.bytes());
+                return found.attemptId().equals(lease.attemptId()) && found.state() == Lease.State.HELD;
+            }).map(ArtifactStore.Versioned::etag);
         } catch (RuntimeException e) {
             LOG.debugf("lease %s not renewed now: %s", LogSafe.text(key), e.getMessage());
             return Optional.of(etag);
