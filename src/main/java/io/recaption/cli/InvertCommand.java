@@ -43,7 +43,8 @@ public class InvertCommand implements Callable<Integer> {
     double earlyStop;
 
     @Option(names = "--learning-rate", defaultValue = "0.01",
-            description = "Adam learning rate at the first timestep, decayed by i/100 (default: ${DEFAULT-VALUE})")
+            description = "Adam learning rate at the first timestep, decayed by i/100 as the reference, held at a tenth"
+                    + " from step 91 on so that it never reaches zero (default: ${DEFAULT-VALUE})")
     double learningRate;
 
     @Option(names = "--method", defaultValue = "null-text",

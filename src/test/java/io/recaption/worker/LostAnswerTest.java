@@ -11,6 +11,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.recaption.worker.testengine.TestJobEngine;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * "the winner" (itself). The lost answer is staged by writing the run's own manifest, with its attempt id,
  * just before it publishes.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class LostAnswerTest {
