@@ -130,8 +130,9 @@ class RealEngineFlowIT {
                 Requests.inversion(badId, SharedStack.UPLOADS_BUCKET, truncated, "a cat"));
         JsonNode bad = kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", badId, TIMEOUT);
         assertEquals("NOT_AN_IMAGE", bad.path("error").path("code").asText(), bad.toString());
-        assertTrue(bad.path("error").path("message").asText().contains("decoded"),
-                "the engine's decoder refused it: " + bad);
+        // events carry clean messages (no decoder text), so the proof that the engine refused it is the header
+        // check above: it passes the file, and the only other check is the engine's decoder
+        assertEquals("failed", bad.path("status").asText(), bad.toString());
     }
 
     private static byte[] object(String key) {
