@@ -11,6 +11,6 @@ locals {
 
   kafka_topic_commands = [
     for role, topic in var.kafka_topics :
-    "kafka-topics.sh --bootstrap-server \"$KAFKA_BOOTSTRAP_SERVERS\" --create --if-not-exists --topic ${topic.name} --partitions ${topic.partitions} --replication-factor ${topic.replication_factor} --config retention.ms=${topic.retention_ms}"
+    "kafka-topics.sh --bootstrap-server \"$KAFKA_BOOTSTRAP_SERVERS\" --create --if-not-exists --topic ${topic.name} --partitions ${topic.partitions} --replication-factor ${topic.replication_factor} --config min.insync.replicas=${topic.min_insync_replicas} --config retention.ms=${topic.retention_ms}"
   ]
 }

@@ -14,7 +14,7 @@ output "kms_key_arn" {
 }
 
 output "uploads_s3_uri" {
-  description = "Where clients put input photos; the worker may read nothing else but its artifacts and models."
+  description = "Where clients put input photos; the worker may read nothing else but its own artifacts."
   value       = "s3://${aws_s3_bucket.this.id}/${var.uploads_prefix}"
 }
 
@@ -33,12 +33,19 @@ output "worker_role_name" {
   value       = aws_iam_role.worker.name
 }
 
+output "model_sync_role_arn" {
+  description = "The model sync's read-only role: MODEL_SYNC_ROLE_ARN in k8s/base/worker.env (the fetch-model init container assumes it)."
+  value       = aws_iam_role.model_sync.arn
+}
+
 output "worker_env" {
   description = "Values for k8s/base/worker.env (or an overlay's configMapGenerator) that follow from this module."
   value = merge(
     {
       RECAPTION_ARTIFACTS_BUCKET = aws_s3_bucket.this.id
       RECAPTION_INPUT_BUCKETS    = aws_s3_bucket.this.id
+      RECAPTION_INPUT_PREFIXES   = var.uploads_prefix
+      MODEL_SYNC_ROLE_ARN        = aws_iam_role.model_sync.arn
     },
     var.artifacts_prefix == "" ? {} : { RECAPTION_ARTIFACTS_PREFIX = var.artifacts_prefix },
     { for role, topic in var.kafka_topics : "RECAPTION_TOPICS_${upper(replace(role, "-", "_"))}" => topic.name },

@@ -153,6 +153,12 @@ variable "role_name" {
   default     = null
 }
 
+variable "model_sync_role_name" {
+  description = "Name of the model sync's read-only IAM role (the init container that copies the model). Null derives it from the bucket name (`<bucket>-model-sync`)."
+  type        = string
+  default     = null
+}
+
 variable "permissions_boundary_arn" {
   description = "Permissions boundary attached to the worker's role, where the account requires one."
   type        = string
@@ -171,10 +177,11 @@ variable "kafka_topics" {
     kafka_topic_commands feed MSK/Strimzi/kafka-topics.sh (see README).
   EOT
   type = map(object({
-    name               = string
-    partitions         = number
-    replication_factor = optional(number, 3)
-    retention_ms       = optional(number, 604800000)
+    name                = string
+    partitions          = number
+    replication_factor  = optional(number, 3)
+    min_insync_replicas = optional(number, 2)
+    retention_ms        = optional(number, 604800000)
   }))
   default = {
     "inversion-requests"     = { name = "inversion-requests", partitions = 8 }
@@ -191,6 +198,11 @@ variable "kafka_topics" {
       alltrue([for role in ["inversion-requests", "edit-requests", "inversion-events", "edit-events", "inversion-requests-dlq", "edit-requests-dlq"] : contains(keys(var.kafka_topics), role)])
     )
     error_message = "kafka_topics must have exactly the roles inversion-requests, edit-requests, inversion-events, edit-events, inversion-requests-dlq and edit-requests-dlq."
+  }
+
+  validation {
+    condition     = alltrue([for t in values(var.kafka_topics) : t.min_insync_replicas >= 1 && t.min_insync_replicas <= t.replication_factor])
+    error_message = "min_insync_replicas must be between 1 and the topic's replication_factor (2 of 3 by default: acks=all then survives one broker down, and a write is on two brokers before it counts)."
   }
 
   validation {

@@ -42,12 +42,13 @@ resource "aws_iam_role_policy" "web" {
     Statement = concat(
       [
         {
-          # As for the worker: with ListBucket a missing status.json is a 404 (an unknown id) rather than a 403.
-          # The editor lists only one inversion's history folder and never shows a listing to its users.
-          Sid      = "ListBucket"
-          Effect   = "Allow"
-          Action   = "s3:ListBucket"
-          Resource = aws_s3_bucket.this.arn
+          # As for the worker: listing makes a missing status.json a 404 (an unknown id) rather than a 403; limited
+          # to the prefixes the editor reads. It lists one inversion's history folder and shows no listing to users.
+          Sid       = "ListOwnPrefixes"
+          Effect    = "Allow"
+          Action    = "s3:ListBucket"
+          Resource  = aws_s3_bucket.this.arn
+          Condition = { StringLike = { "s3:prefix" = concat(["${var.uploads_prefix}*", "${local.web_folder}*"], [for folder in local.artifact_folders : "${folder}*"]) } }
         },
         {
           Sid      = "PutAndShowUploads"
@@ -69,15 +70,7 @@ resource "aws_iam_role_policy" "web" {
           Resource = "${aws_s3_bucket.this.arn}/${local.web_folder}*"
         },
       ],
-      local.kms_key_arn == null ? [] : [
-        {
-          Sid       = "UseBucketKeyThroughS3"
-          Effect    = "Allow"
-          Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-          Resource  = local.kms_key_arn
-          Condition = { StringLike = { "kms:ViaService" = "s3.*.amazonaws.com" } }
-        },
-      ],
+      local.kms_statements,
     )
   })
 }

@@ -114,14 +114,32 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
     error_message = "only the worker's ServiceAccount may assume the role, through the cluster's OIDC provider"
   }
 
-  # no wildcard actions, no deletes, no bucket administration
+  # no wildcard actions, no bucket administration
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : [
-        for a in flatten([s.Action]) : s.Effect == "Allow" && contains(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "kms:Decrypt", "kms:GenerateDataKey"], a)
+        for a in flatten([s.Action]) : s.Effect == "Allow" && contains(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "kms:Decrypt", "kms:GenerateDataKey"], a)
       ]
     ]))
-    error_message = "the worker's policy may only list, read, write and abort uploads (plus use the bucket's KMS key)"
+    error_message = "the worker's policy may only list, read, write, delete and abort uploads (plus use the bucket's KMS key)"
+  }
+
+  # deletes only under the artifact folders (a losing attempt's files)
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
+      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*", "arn:aws:s3:::recaption-test/edits/*"])
+    ])
+    error_message = "the worker may delete only under inversions/ and edits/"
+  }
+
+  # listing only by prefix: uploads/ and its own folders
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
+      !contains(flatten([s.Action]), "s3:ListBucket") || toset(try(s.Condition.StringLike["s3:prefix"], [])) == toset(["uploads/*", "inversions/*", "edits/*"])
+    ])
+    error_message = "the worker's ListBucket must be limited to the uploads/, inversions/ and edits/ prefixes"
   }
 
   # writes only under the artifact folders
@@ -133,11 +151,11 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
     error_message = "the worker may write only under inversions/ and edits/"
   }
 
-  # reads uploads and models, never the whole bucket
+  # reads uploads (the model sync reads models/), never the whole bucket
   assert {
     condition = (
       anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/uploads/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
-      anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/models/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
+      !anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/models/*")]) &&
       !anytrue([for s in jsondecode(aws_iam_role_policy.worker.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/*")])
     )
     error_message = "the worker reads uploads/ and models/, and has no grant on every object"
@@ -276,6 +294,71 @@ run "rejects_a_topic_map_without_every_role" {
   variables {
     kafka_topics = {
       "inversion-requests" = { name = "inversion-requests", partitions = 6 }
+    }
+  }
+
+  expect_failures = [var.kafka_topics]
+}
+
+run "model_sync_role_is_read_only_on_models" {
+  command = apply
+
+  assert {
+    condition     = aws_iam_role.model_sync.assume_role_policy == aws_iam_role.worker.assume_role_policy
+    error_message = "the model sync is assumed with the worker pod's IRSA token, and by nothing else"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.model_sync.policy).Statement : [
+        for a in flatten([s.Action]) : s.Effect == "Allow" && contains(["s3:ListBucket", "s3:GetObject", "kms:Decrypt"], a)
+      ]
+    ]))
+    error_message = "the model sync may only list, read and decrypt"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.model_sync.policy).Statement :
+      !contains(flatten([s.Action]), "s3:GetObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/models/*"])
+    ])
+    error_message = "the model sync may read only models/"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.model_sync.policy).Statement :
+      !contains(flatten([s.Action]), "s3:ListBucket") || toset(try(s.Condition.StringLike["s3:prefix"], [])) == toset(["models/*"])
+    ])
+    error_message = "the model sync may list only models/"
+  }
+}
+
+run "topics_require_two_in_sync_replicas" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for c in output.kafka_topic_commands : strcontains(c, "--config min.insync.replicas=2")])
+    error_message = "every topic is created with min.insync.replicas=2"
+  }
+
+  assert {
+    condition     = alltrue([for t in values(output.kafka_topics) : t.min_insync_replicas == 2 && t.replication_factor == 3])
+    error_message = "topics default to replication 3 with min.insync.replicas 2"
+  }
+}
+
+run "rejects_more_in_sync_replicas_than_replicas" {
+  command = plan
+
+  variables {
+    kafka_topics = {
+      "inversion-requests"     = { name = "inversion-requests", partitions = 8, replication_factor = 1 }
+      "edit-requests"          = { name = "edit-requests", partitions = 8 }
+      "inversion-events"       = { name = "inversion-events", partitions = 4 }
+      "edit-events"            = { name = "edit-events", partitions = 4 }
+      "inversion-requests-dlq" = { name = "inversion-requests-dlq", partitions = 1 }
+      "edit-requests-dlq"      = { name = "edit-requests-dlq", partitions = 1 }
     }
   }
 

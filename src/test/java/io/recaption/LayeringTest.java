@@ -4,65 +4,190 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN's layering rule: the engine packages import only the JDK, DJL and small libraries; only worker,
- * web, api and cli touch Quarkus, Kafka, S3 or CDI; the caption editor (web) imports nothing of the lab.
+ * The layering rules of {@code docs/architecture.md}, checked on every reference to a package in code — import
+ * lines, static imports and fully qualified names alike (comments are stripped first, so a comment may name
+ * anything). Each rule is also run against a planted violation, so a rule that has stopped seeing anything fails.
  */
+@Tag("unit")
 class LayeringTest {
 
-    private static final List<String> ENGINE = List.of("model", "diffusion", "inversion", "editing", "artifacts",
-            "pipeline", "lab");
-    private static final List<String> FORBIDDEN = List.of("io.quarkus", "org.apache.kafka", "software.amazon",
-            "io.smallrye", "jakarta.", "org.eclipse.microprofile", "io.recaption.worker", "io.recaption.api",
-            "io.recaption.cli", "io.recaption.web");
+    /** The engine, lowest first: a package may use only packages of a lower rank (siblings stay independent). */
+    static final Map<String, Integer> ENGINE_RANK = Map.of(
+            "model", 0,
+            "diffusion", 1,
+            "inversion", 2, "editing", 2, "artifacts", 2,
+            "pipeline", 3);
+
+    /** Code that touches Quarkus, Kafka, S3 or HTTP. */
+    static final List<String> SERVICE = List.of("worker", "web", "api");
+
+    /** Frameworks the engine and the lab never see. */
+    static final List<String> FRAMEWORKS = List.of("io.quarkus", "org.apache.kafka", "software.amazon", "io.smallrye",
+            "jakarta.", "org.eclipse.microprofile", "org.jboss", "picocli", "io.vertx", "io.micrometer");
+
+    /**
+     * What the service may use of the engine: the application service and the file codecs, plus the value types
+     * that appear in their signatures (settings, the model bundle they take, progress, refusals). Anything else —
+     * the UNet, the inverter, the controllers — is an engine internal that only the pipeline wires together.
+     */
+    static final Set<String> PIPELINE_API = Set.of(
+            "io.recaption.pipeline.", "io.recaption.artifacts.",
+            "io.recaption.diffusion.StableDiffusion", "io.recaption.diffusion.ProgressListener",
+            "io.recaption.diffusion.InputRejectedException", "io.recaption.diffusion.Refusal",
+            "io.recaption.diffusion.Phase",
+            "io.recaption.inversion.InversionSettings", "io.recaption.inversion.InversionMethod",
+            "io.recaption.editing.EditSettings", "io.recaption.editing.CaptionEdit", "io.recaption.editing.Words",
+            "io.recaption.model.weights.WeightLoadException");
+
+    private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.recaption\\.[a-z]+(?:\\.[A-Za-z_][\\w]*)*"
+            + "|io\\.quarkus|org\\.apache\\.kafka|software\\.amazon|io\\.smallrye|jakarta\\.|org\\.eclipse\\.microprofile"
+            + "|org\\.jboss|picocli|io\\.vertx|io\\.micrometer)");
+
+    private static final Path MAIN = Path.of("src", "main", "java", "io", "recaption");
 
     @Test
-    void enginePackagesImportNoServiceCode() throws IOException {
-        Path root = Path.of("src", "main", "java", "io", "recaption");
-        List<String> violations = new ArrayList<>();
-        int files = 0;
-        for (String pkg : ENGINE) {
-            try (Stream<Path> sources = Files.walk(root.resolve(pkg))) {
-                for (Path file : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    files++;
-                    for (String line : Files.readAllLines(file)) {
-                        if (line.startsWith("import ")) {
-                            for (String forbidden : FORBIDDEN) {
-                                if (line.contains(" " + forbidden) || line.contains("static " + forbidden)) {
-                                    violations.add(root.relativize(file) + ": " + line);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        System.out.println("layering: " + files + " engine source files checked");
-        assertTrue(files > 50, "the engine sources were found");
-        assertEquals(List.of(), violations);
+    void theProductKeepsItsLayers() {
+        List<Source> sources = sources(MAIN);
+        System.out.println("layering: " + sources.size() + " main source files checked");
+        assertTrue(sources.size() > 150, "the sources were found");
+        assertTrue(sources.stream().anyMatch(s -> s.pkg().equals("lab")), "the lab was found");
+        assertEquals(List.of(), violations(sources));
     }
 
-    /** The editor is product code: its sample scenes are bundled PNGs (see SampleScenesTest), not lab imports. */
     @Test
-    void theWebImportsNothingOfTheLab() throws IOException {
-        Path web = Path.of("src", "main", "java", "io", "recaption", "web");
+    void everyRuleSeesAPlantedViolation(@TempDir Path root) throws IOException {
+        Map<String, String> planted = Map.of(
+                "model/Low.java", "package io.recaption.model;\nclass Low { io.recaption.diffusion.Sampler s; }",
+                "editing/Sibling.java", "package io.recaption.editing;\nimport io.recaption.inversion.Inverter;",
+                "artifacts/Framework.java", "package io.recaption.artifacts;\nimport jakarta.inject.Inject;",
+                "pipeline/Lab.java", "package io.recaption.pipeline;\nclass Lab { Object o = new "
+                        + "io.recaption.lab.shapes.Scene(); }",
+                "worker/Internal.java", "package io.recaption.worker;\nimport io.recaption.model.unet.UNet2DConditionModel;",
+                "web/Stack.java", "package io.recaption.web;\nimport io.recaption.devstack.LocalStack;",
+                "lab/Service.java", "package io.recaption.lab;\nimport static io.recaption.worker.ErrorCode.X;",
+                "devstack/Engine.java", "package io.recaption.devstack;\nimport io.recaption.pipeline.Recaptioner;",
+                "worker/Fine.java", "package io.recaption.worker;\n// io.recaption.model.unet.UNet2DConditionModel\n"
+                        + "import io.recaption.pipeline.Recaptioner;\nimport io.recaption.inversion.InversionSettings;",
+                "cli/Anything.java", "package io.recaption.cli;\nimport io.recaption.lab.shapes.Scene;\n"
+                        + "import io.recaption.devstack.LocalStack;\nimport io.recaption.model.unet.UNet2DConditionModel;");
+        for (Map.Entry<String, String> file : planted.entrySet()) {
+            Path path = root.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.getValue());
+        }
+        List<String> found = violations(sources(root));
+        for (String broken : List.of("model/Low.java", "editing/Sibling.java", "artifacts/Framework.java",
+                "pipeline/Lab.java", "worker/Internal.java", "web/Stack.java", "lab/Service.java",
+                "devstack/Engine.java")) {
+            assertTrue(found.stream().anyMatch(v -> v.startsWith(broken + ":")), broken + " is caught: " + found);
+        }
+        assertTrue(found.stream().noneMatch(v -> v.startsWith("worker/Fine.java") || v.startsWith("cli/")),
+                "allowed references pass: " + found);
+    }
+
+    /** One source file: its top-level package under io.recaption and every package reference in its code. */
+    record Source(String path, String pkg, Set<String> references) {}
+
+    static List<String> violations(List<Source> sources) {
         List<String> violations = new ArrayList<>();
-        try (Stream<Path> sources = Files.walk(web)) {
-            for (Path file : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    if (line.startsWith("import ") && line.contains("io.recaption.lab")) {
-                        violations.add(file + ": " + line);
-                    }
+        for (Source source : sources) {
+            for (String reference : source.references()) {
+                String problem = problem(source.pkg(), reference);
+                if (problem != null) {
+                    violations.add(source.path() + ": " + reference + " (" + problem + ")");
                 }
             }
         }
-        assertEquals(List.of(), violations);
+        return violations;
+    }
+
+    /** Why {@code pkg} may not reference {@code reference}, or null when it may. */
+    static String problem(String pkg, String reference) {
+        String target = reference.startsWith("io.recaption.") ? reference.split("\\.")[2] : null;
+        boolean framework = target == null;
+        boolean engine = ENGINE_RANK.containsKey(pkg);
+        if (engine || pkg.equals("lab")) {
+            if (framework) {
+                return "the engine and the lab use no framework";
+            }
+            if (SERVICE.contains(target) || target.equals("devstack") || target.equals("cli")) {
+                return "the engine and the lab never call the service, the dev stack or the commands";
+            }
+        }
+        if (engine && target != null && !target.equals(pkg)) {
+            if (target.equals("lab")) {
+                return "the product never imports the lab";
+            }
+            Integer rank = ENGINE_RANK.get(target);
+            if (rank != null && rank >= ENGINE_RANK.get(pkg)) {
+                return "an engine package uses only lower layers";
+            }
+        }
+        if (SERVICE.contains(pkg) && target != null) {
+            if (target.equals("lab")) {
+                return "the product never imports the lab";
+            }
+            if (target.equals("devstack") || target.equals("cli")) {
+                return "the service runs without the dev stack and the commands";
+            }
+            if (ENGINE_RANK.containsKey(target) && PIPELINE_API.stream().noneMatch(reference::startsWith)) {
+                return "the service uses the engine through the pipeline's API";
+            }
+        }
+        if (pkg.equals("devstack") && target != null && !target.equals("devstack")) {
+            return "the dev stack runs processes; it uses nothing of the product";
+        }
+        return null;
+    }
+
+    static List<Source> sources(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().map(p -> read(root, p)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Source read(Path root, Path file) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        String pkg = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : "";
+        String code;
+        try {
+            code = stripComments(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Set<String> references = new LinkedHashSet<>();
+        for (String line : code.split("\n")) {
+            if (line.startsWith("package ")) {
+                continue;
+            }
+            Matcher m = REFERENCE.matcher(line);
+            while (m.find()) {
+                references.add(m.group(1));
+            }
+        }
+        return new Source(relative, pkg, references);
+    }
+
+    /** Code without its block and line comments (string literals are not special-cased: none holds a package). */
+    static String stripComments(String source) {
+        return source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\\n]*", "");
     }
 }

@@ -1,5 +1,6 @@
 package io.recaption.artifacts;
 
+import io.recaption.diffusion.Refusal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,30 +43,30 @@ public final class ImageFiles {
     public static Header inspect(Path file, Limits limits) {
         try {
             if (Files.size(file) == 0) {
-                throw new InputRejectedException("EMPTY_IMAGE", "the image is empty (0 bytes)");
+                throw new InputRejectedException(Refusal.EMPTY_IMAGE, "the image is empty (0 bytes)");
             }
             try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
                 return withReader(input, limits, (reader, header) -> header);
             }
         } catch (IOException e) {
-            throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be read: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** Decodes PNG, JPEG, BMP, GIF (and WebP where an ImageIO plugin is present), upright, RGB. */
     public static BufferedImage decode(byte[] bytes, Limits limits) {
         if (bytes == null || bytes.length == 0) {
-            throw new InputRejectedException("EMPTY_IMAGE", "the image is empty (0 bytes)");
+            throw new InputRejectedException(Refusal.EMPTY_IMAGE, "the image is empty (0 bytes)");
         }
         if (bytes.length > limits.maxBytes()) {
-            throw new InputRejectedException("IMAGE_TOO_LARGE", "the image has " + bytes.length
+            throw new InputRejectedException(Refusal.IMAGE_TOO_LARGE, "the image has " + bytes.length
                     + " bytes; at most " + limits.maxBytes() + " are accepted");
         }
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             BufferedImage image = withReader(input, limits, (reader, header) -> reader.read(0));
             return ExifOrientation.apply(toRgb(image), ExifOrientation.read(bytes));
         } catch (IOException e) {
-            throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be decoded: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded: " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +78,7 @@ public final class ImageFiles {
     private static <T> T withReader(ImageInputStream input, Limits limits, ReaderAction<T> action) {
         Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
         if (readers == null || !readers.hasNext()) {
-            throw new InputRejectedException("NOT_AN_IMAGE", "the data is not an image in a supported format"
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the data is not an image in a supported format"
                     + " (PNG, JPEG, BMP, GIF" + (webpSupported() ? ", WebP" : "; WebP needs an ImageIO plugin")
                     + ")");
         }
@@ -87,10 +88,10 @@ public final class ImageFiles {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if (width <= 0 || height <= 0) {
-                throw new InputRejectedException("NOT_AN_IMAGE", "the image has no pixels");
+                throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image has no pixels");
             }
             if ((long) width * height > limits.maxPixels()) {
-                throw new InputRejectedException("IMAGE_TOO_LARGE", "the image is " + width + "×" + height
+                throw new InputRejectedException(Refusal.IMAGE_TOO_LARGE, "the image is " + width + "×" + height
                         + " pixels; at most " + limits.maxPixels() + " pixels are decoded");
             }
             return action.apply(reader, new Header(width, height, reader.getFormatName()));
@@ -99,7 +100,7 @@ public final class ImageFiles {
                 throw rejected;
             }
             // ImageIO readers throw unchecked exceptions on some corrupt files as well
-            throw new InputRejectedException("NOT_AN_IMAGE", "the image cannot be decoded: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded: " + e.getMessage(), e);
         } finally {
             reader.dispose();
         }

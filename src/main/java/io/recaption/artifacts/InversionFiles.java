@@ -1,11 +1,11 @@
 package io.recaption.artifacts;
 
+import io.recaption.diffusion.Refusal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.model.weights.SafetensorsFile;
 import io.recaption.model.weights.SafetensorsWriter;
@@ -48,9 +48,12 @@ public final class InversionFiles {
 
     private InversionFiles() {}
 
-    /** Writes the tensors and the reconstruction, then the manifest last (each file atomically). */
+    /**
+     * Writes the tensors and the reconstruction, then the manifest last (each file atomically); the manifest
+     * is given as its JSON (the pipeline's {@code InversionManifest}, which carries {@link #FORMAT_VERSION}).
+     */
     public static void write(Path dir, NDArray zT, NDArray z0, NDArray nullEmbeddings, NDArray directOffsets,
-            byte[] reconstructionPng, ObjectNode manifest) throws IOException {
+            byte[] reconstructionPng, byte[] manifestJson) throws IOException {
         Files.createDirectories(dir);
         Map<String, NDArray> latents = new LinkedHashMap<>();
         latents.put("z_T", zT);
@@ -62,8 +65,7 @@ public final class InversionFiles {
         SafetensorsWriter.write(dir.resolve(NULL_EMBEDDINGS), Map.of("null_embeddings", nullEmbeddings),
                 Map.of("order", "sampling: index 0 at the first, noisiest step"));
         writeAtomically(dir.resolve(RECONSTRUCTION), reconstructionPng);
-        manifest.put("formatVersion", FORMAT_VERSION);
-        writeAtomically(dir.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        writeAtomically(dir.resolve(MANIFEST), manifestJson);
     }
 
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
@@ -139,6 +141,6 @@ public final class InversionFiles {
     }
 
     private static InputRejectedException corrupt(String message) {
-        return new InputRejectedException("CORRUPT_INVERSION", message);
+        return new InputRejectedException(Refusal.CORRUPT_INVERSION, message);
     }
 }

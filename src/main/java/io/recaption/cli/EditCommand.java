@@ -1,8 +1,8 @@
 package io.recaption.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.CaptionEdit;
@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
                 + " --emphasis word=factor or inline (word:factor).")
 public class EditCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "snapshot folder (default: the one named in the inversion's manifest)")
+    @Option(names = "--model", required = true,
+            description = "snapshot folder; it must be the model that made the inversion (the manifest records its hash)")
     Path model;
 
     @Option(names = "--inversion", required = true, description = "a folder written by `invert`")
@@ -70,30 +71,16 @@ public class EditCommand implements Callable<Integer> {
             factors.put(word, CaptionEdit.parseFactor(word, item.substring(eq + 1)));
         }
         EditSettings settings = EditSettings.defaults().withCrossReplaceSteps(crossReplace)
-                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance)
-                .validated();
-        Path modelDir = model != null ? model : modelOf(inversion);
+                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance);
+        Arguments.existingFolder("--inversion", inversion, "give a folder written by `invert --out`");
+        Path modelDir = Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
         try (StableDiffusion sd = StableDiffusion.load(modelDir)) {
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
-            ObjectNode manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),
+            EditManifest manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),
                     settings, out, new TerminalProgress(System.out));
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            System.out.println(new String(Manifests.bytes(manifest), java.nio.charset.StandardCharsets.UTF_8));
             System.out.println("edited image written to " + out.toAbsolutePath());
         }
         return 0;
-    }
-
-    private static Path modelOf(Path inversion) throws java.io.IOException {
-        Path manifest = inversion.resolve(io.recaption.artifacts.InversionFiles.MANIFEST);
-        if (!java.nio.file.Files.isRegularFile(manifest)) {
-            throw new io.recaption.diffusion.InputRejectedException("CORRUPT_INVERSION",
-                    "no manifest.json in " + inversion + ": not a complete inversion");
-        }
-        String model = new ObjectMapper().readTree(manifest.toFile()).path("model").asText("");
-        if (model.isEmpty()) {
-            throw new io.recaption.diffusion.InputRejectedException("CORRUPT_INVERSION",
-                    "the manifest of " + inversion + " names no model; pass --model");
-        }
-        return Path.of(model);
     }
 }

@@ -1,8 +1,8 @@
 package io.recaption.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.inversion.InversionMethod;
@@ -43,7 +43,8 @@ public class InvertCommand implements Callable<Integer> {
     double earlyStop;
 
     @Option(names = "--learning-rate", defaultValue = "0.01",
-            description = "Adam learning rate at the first timestep, decayed by i/100 (default: ${DEFAULT-VALUE})")
+            description = "Adam learning rate at the first timestep, decayed by i/100 as the reference, held at a tenth"
+                    + " from step 91 on so that it never reaches zero (default: ${DEFAULT-VALUE})")
     double learningRate;
 
     @Option(names = "--method", defaultValue = "null-text",
@@ -60,15 +61,18 @@ public class InvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InversionSettings settings = new InversionSettings(InversionMethod.parse(method), steps, guidance, innerSteps,
-                earlyStop, learningRate, truncateCaption).validated();
-        byte[] bytes = Files.readAllBytes(image);
+                earlyStop, learningRate, truncateCaption);
+        Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
+        byte[] bytes = Files.readAllBytes(
+                Arguments.existingFile("--image", image, "the photo to invert (PNG, JPEG, BMP or GIF)"));
         long loadStart = System.nanoTime();
         try (StableDiffusion sd = StableDiffusion.load(model)) {
             System.out.printf("model loaded in %.2f s (%d×%d images)%n", (System.nanoTime() - loadStart) / 1e9,
                     sd.imageSize(), sd.imageSize());
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
-            ObjectNode manifest = recaptioner.invert(bytes, caption, settings, out, new TerminalProgress(System.out));
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            InversionManifest manifest = recaptioner.invert(bytes, caption, settings, out,
+                    new TerminalProgress(System.out));
+            System.out.println(new String(Manifests.bytes(manifest), java.nio.charset.StandardCharsets.UTF_8));
             System.out.println("inversion written to " + out.toAbsolutePath());
             System.out.println("peak resident memory: " + ProcessMemory.peakResidentMegabytes() + " MB");
         }

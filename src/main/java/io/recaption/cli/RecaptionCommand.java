@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ShapesSampleCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            CaptionCommand.class,
         })
 public class RecaptionCommand implements Runnable {
 

@@ -1,5 +1,6 @@
 package io.recaption.cli;
 
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import java.io.PrintStream;
 
@@ -13,9 +14,9 @@ final class TerminalProgress implements ProgressListener {
     }
 
     @Override
-    public void onStep(String phase, int step, int total, double loss) {
+    public void onStep(Phase phase, int step, int total, double loss) {
         String lossText = Double.isNaN(loss) ? "" : String.format("  loss %.3e", loss);
-        out.printf("%-18s step %3d of %d%s%n", phase, step, total, lossText);
+        out.printf("%-18s step %3d of %d%s%n", phase.label(), step, total, lossText);
         out.flush();
     }
 }

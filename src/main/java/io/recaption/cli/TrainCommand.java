@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code train}: train the shapes world's model (VAE, then UNet + text encoder) into a diffusers snapshot. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the bundled shapes model on this machine: stage 'vae' (reconstruction + small KL), stage"
-                + " 'unet' (epsilon objective, 10 % empty captions; the text encoder is trained jointly), or 'all'."
+                + " 'unet' (epsilon objective, 10 %% empty captions; the text encoder is trained jointly), or 'all'."
                 + " Writes the snapshot to OUT/model (loads like any SD snapshot) and checkpoints to OUT/checkpoints;"
                 + " --resume continues from the latest checkpoint exactly.")
 public class TrainCommand implements Callable<Integer> {

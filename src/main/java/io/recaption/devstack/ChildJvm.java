@@ -110,6 +110,16 @@ public final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /** Waits up to {@code timeout} for the process to exit; whether it has. */
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The exit code; the process must have exited. */
     public int exitCode() {
         return process.exitValue();

@@ -27,12 +27,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final ChildJvm process;
+    private ChildJvm process;
     private final int port;
+    private final List<String> jvm;
+    private final Path dir;
 
-    private KafkaBroker(ChildJvm process, int port) {
+    private KafkaBroker(ChildJvm process, int port, List<String> jvm, Path dir) {
         this.process = process;
         this.port = port;
+        this.jvm = jvm;
+        this.dir = dir;
     }
 
     /** Starts a broker with empty data in {@code dir} (anything there before is deleted). */
@@ -79,7 +83,7 @@ public final class KafkaBroker implements AutoCloseable {
                 List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
                 dir.resolve("kafka.log"), dir, START_TIMEOUT);
         ChildJvm process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", properties.toString()), dir.resolve("kafka.log"), dir);
-        KafkaBroker broker = new KafkaBroker(process, port);
+        KafkaBroker broker = new KafkaBroker(process, port, jvm, dir);
         try {
             process.awaitPort(port, START_TIMEOUT);
             broker.awaitController();
@@ -123,6 +127,19 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Path log() {
         return process.log();
+    }
+
+    /**
+     * Stops the broker (SIGTERM, a controlled shutdown) and starts it again on the same port with the same data:
+     * topics, records and committed offsets survive, clients see the broker go away and come back.
+     */
+    public synchronized void restart(Duration down) {
+        process.close();
+        ChildJvm.sleep(down);
+        process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", dir.resolve("server.properties").toString()),
+                dir.resolve("kafka.log"), dir);
+        process.awaitPort(port, START_TIMEOUT);
+        awaitController();
     }
 
     @Override

@@ -46,19 +46,48 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(String name, String command, Path jar, Map<String, String> config,
             List<String> jvmArgs, Path log, Duration readyTimeout) {
-        int port = ChildJvm.freePort();
-        List<String> jvm = new ArrayList<>(jvmArgs);
-        config.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
-        jvm.add("-Dquarkus.http.port=" + port);
-        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toAbsolutePath().toString(), command), log,
-                jar.toAbsolutePath().getParent());
-        WorkerProcess worker = new WorkerProcess(process, port);
+        WorkerProcess worker = launch(name, command, jar, config, jvmArgs, log);
         try {
             worker.awaitReady(readyTimeout);
             return worker;
         } catch (RuntimeException e) {
             worker.close();
             throw e;
+        }
+    }
+
+    /** Starts a worker without waiting for it to be ready (one that is never ready, or exits). */
+    public static WorkerProcess launch(String name, Path jar, Map<String, String> config, List<String> jvmArgs, Path log) {
+        return launch(name, "serve", jar, config, jvmArgs, log);
+    }
+
+    private static WorkerProcess launch(String name, String command, Path jar, Map<String, String> config,
+            List<String> jvmArgs, Path log) {
+        int port = ChildJvm.freePort();
+        List<String> jvm = new ArrayList<>(jvmArgs);
+        config.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+        jvm.add("-Dquarkus.http.port=" + port);
+        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toAbsolutePath().toString(), command), log,
+                jar.toAbsolutePath().getParent());
+        return new WorkerProcess(process, port);
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; its exit code, or empty if it still runs. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        return process.waitFor(timeout) ? java.util.OptionalInt.of(process.exitCode()) : java.util.OptionalInt.empty();
+    }
+
+    /** GET of a path of the worker's HTTP port: [status, body], or [-1, why] when it does not answer. */
+    public String[] get(String path) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(baseUri().resolve(path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return new String[] {Integer.toString(response.statusCode()), response.body()};
+        } catch (IOException e) {
+            return new String[] {"-1", e.toString()};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new String[] {"-1", "interrupted"};
         }
     }
 

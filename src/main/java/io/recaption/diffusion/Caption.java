@@ -10,11 +10,11 @@ public record Caption(String text, int[] ids, int tokenCount, boolean truncated)
 
     public static Caption of(ClipTokenizer tokenizer, String text, boolean allowTruncation) {
         if (text == null) {
-            throw new InputRejectedException("EMPTY_CAPTION", "the caption is missing");
+            throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the caption is missing");
         }
         ClipTokenizer.Tokenized tokens = tokenizer.tokenize(text);
         if (tokens.truncated() && !allowTruncation) {
-            throw new InputRejectedException("CAPTION_TOO_LONG", "the caption has " + tokens.length()
+            throw new InputRejectedException(Refusal.CAPTION_TOO_LONG, "the caption has " + tokens.length()
                     + " tokens with start and end markers; the text encoder takes at most " + tokenizer.maxLength()
                     + " (ask for truncation to cut it)");
         }

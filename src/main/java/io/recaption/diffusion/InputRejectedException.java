@@ -2,24 +2,33 @@ package io.recaption.diffusion;
 
 /**
  * A request the engine refuses because of its input (a caption too long, an image that is not one,
- * an emphasis word absent from the caption, …), with a stable machine-readable code for events and
- * a message for people.
+ * an emphasis word absent from the caption, …), with a {@link Refusal} for events and a message for people.
  */
 public class InputRejectedException extends RuntimeException {
 
-    private final String code;
+    private final Refusal refusal;
 
-    public InputRejectedException(String code, String message) {
+    public InputRejectedException(Refusal refusal, String message) {
         super(message);
-        this.code = code;
+        this.refusal = refusal;
     }
 
-    public InputRejectedException(String code, String message, Throwable cause) {
+    public InputRejectedException(Refusal refusal, String message, Throwable cause) {
         super(message, cause);
-        this.code = code;
+        this.refusal = refusal;
     }
 
+    /** By name; a name that is not a {@link Refusal} fails here, where it is written, not downstream. */
+    public InputRejectedException(String code, String message) {
+        this(Refusal.valueOf(code), message);
+    }
+
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    /** The refusal's name (for messages and older callers). */
     public String code() {
-        return code;
+        return refusal.name();
     }
 }

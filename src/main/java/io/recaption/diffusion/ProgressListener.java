@@ -7,7 +7,7 @@ package io.recaption.diffusion;
 @FunctionalInterface
 public interface ProgressListener {
 
-    void onStep(String phase, int step, int total, double loss);
+    void onStep(Phase phase, int step, int total, double loss);
 
     ProgressListener NONE = (phase, step, total, loss) -> { };
 }

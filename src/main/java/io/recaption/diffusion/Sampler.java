@@ -57,7 +57,7 @@ public final class Sampler {
                 latents.close();
             }
             latents = next;
-            progress.onStep("sampling", i + 1, steps, Double.NaN);
+            progress.onStep(Phase.SAMPLING, i + 1, steps, Double.NaN);
         }
         return latents;
     }

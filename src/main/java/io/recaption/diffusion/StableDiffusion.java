@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.clip.ClipTextModel;
 import io.recaption.model.clip.ClipTokenizer;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.unet.UNet2DConditionModel;
 import io.recaption.model.vae.AutoencoderKL;
 import io.recaption.model.weights.Snapshot;
@@ -99,6 +100,28 @@ public final class StableDiffusion implements AutoCloseable {
         }
         NDArray input = manager.create(flat, new Shape(ids.size(), length)).toType(DataType.INT64, false);
         return textEncoder.forward(input);
+    }
+
+    /**
+     * pixels [1, 3, H, W] in [−1, 1] → z_0 = mean of the VAE posterior × scaling factor [1, 4, h, w], in the
+     * pixels' manager. The posterior's mean, not a sample: inversion needs the deterministic latent (as the
+     * null-text reference's {@code image2latent}).
+     */
+    public NDArray encode(NDArray pixels) {
+        try (Scope scope = Scope.below(pixels)) {
+            return scope.exit(vae.encode(scope.enter(pixels)).mean().mul((float) vae.scalingFactor()));
+        }
+    }
+
+    /**
+     * latents [n, 4, h, w] → pixels [n, 3, H, W] in [−1, 1] (clamped), in the latents' manager; as diffusers'
+     * pipelines, {@code vae.decode(latents / scaling_factor)}.
+     */
+    public NDArray decode(NDArray latents) {
+        try (Scope scope = Scope.below(latents)) {
+            NDArray scaled = scope.enter(latents).div((float) vae.scalingFactor());
+            return scope.exit(vae.decode(scaled).clip(-1f, 1f));
+        }
     }
 
     @Override

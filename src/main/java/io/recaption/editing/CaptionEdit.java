@@ -1,5 +1,6 @@
 package io.recaption.editing;
 
+import io.recaption.diffusion.Refusal;
 import io.recaption.diffusion.InputRejectedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,13 +42,28 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         return new Inline(plain.toString(), emphasis);
     }
 
+    /**
+     * The words of a caption as editing matches them: inline emphasis removed, split as {@link WordIndex#split},
+     * each normalised by {@link #wordKey}. The one word rule that the engine and the request validators share,
+     * so that a word a validator accepts is a word the controllers find.
+     */
+    public static List<String> wordKeys(String caption) {
+        return WordIndex.split(parseInline(caption).caption()).stream().map(CaptionEdit::wordKey)
+                .filter(word -> !word.isEmpty()).toList();
+    }
+
+    /** A word as editing compares it: lower case, without leading or trailing punctuation or symbols. */
+    public static String wordKey(String word) {
+        return WordIndex.normalize(word);
+    }
+
     /** A factor as text → a finite, non-negative number, or a clear refusal. */
     public static float parseFactor(String word, String text) {
         float factor;
         try {
             factor = Float.parseFloat(text.trim());
         } catch (NumberFormatException e) {
-            throw new InputRejectedException("INVALID_FACTOR", "the emphasis factor of '" + word + "' is not a number: '"
+            throw new InputRejectedException(Refusal.INVALID_FACTOR, "the emphasis factor of '" + word + "' is not a number: '"
                     + text + "'");
         }
         return checkFactor(word, factor);
@@ -55,7 +71,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
 
     public static float checkFactor(String word, float factor) {
         if (!Float.isFinite(factor) || factor < 0 || factor > MAX_FACTOR) {
-            throw new InputRejectedException("INVALID_FACTOR", "the emphasis factor of '" + word
+            throw new InputRejectedException(Refusal.INVALID_FACTOR, "the emphasis factor of '" + word
                     + "' must be a finite number in [0, " + MAX_FACTOR + "], got " + factor);
         }
         return factor;
@@ -68,7 +84,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
     public static CaptionEdit derive(String sourceCaption, String editedCaption, Map<String, Float> emphasis,
             List<String> blendWords) {
         if (editedCaption == null || editedCaption.isBlank()) {
-            throw new InputRejectedException("EMPTY_CAPTION", "the edited caption is empty");
+            throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the edited caption is empty");
         }
         Inline inline = parseInline(editedCaption);
         Map<String, Float> allEmphasis = new LinkedHashMap<>(inline.emphasis());
@@ -82,7 +98,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         List<String> sourceKeys = sourceWords.stream().map(WordIndex::normalize).toList();
         for (String word : allEmphasis.keySet()) {
             if (!editedKeys.contains(WordIndex.normalize(word))) {
-                throw new InputRejectedException("UNKNOWN_EMPHASIS_WORD", "the emphasised word '" + word
+                throw new InputRejectedException(Refusal.UNKNOWN_EMPHASIS_WORD, "the emphasised word '" + word
                         + "' is not in the caption \"" + edited + "\"");
             }
         }
@@ -90,7 +106,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         for (String word : blend) {
             String key = WordIndex.normalize(word);
             if (!editedKeys.contains(key) && !sourceKeys.contains(key)) {
-                throw new InputRejectedException("UNKNOWN_BLEND_WORD", "the local-blend word '" + word
+                throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "the local-blend word '" + word
                         + "' is in neither caption");
             }
         }

@@ -1,5 +1,6 @@
 package io.recaption.editing;
 
+import io.recaption.diffusion.Refusal;
 import io.recaption.diffusion.InputRejectedException;
 
 /**
@@ -10,6 +11,19 @@ import io.recaption.diffusion.InputRejectedException;
  */
 public record EditSettings(double crossReplaceSteps, double selfReplaceSteps, double selfReplaceMaxFraction,
         float guidance, double blendThreshold, double blendStart) {
+
+    /** Refuses values that cannot run, naming the setting: a settings record is valid once made. */
+    public EditSettings {
+        requireFraction("crossReplaceSteps", crossReplaceSteps);
+        requireFraction("selfReplaceSteps", selfReplaceSteps);
+        requireFraction("selfReplaceMaxFraction", selfReplaceMaxFraction);
+        requireFraction("blendThreshold", blendThreshold);
+        requireFraction("blendStart", blendStart);
+        if (!Float.isFinite(guidance) || guidance < 0 || guidance > 50) {
+            throw new InputRejectedException(Refusal.INVALID_OPTIONS, "guidance must be a finite number in [0, 50], got "
+                    + guidance);
+        }
+    }
 
     public static EditSettings defaults() {
         return new EditSettings(0.8, 0.4, 0.5, 7.5f, 0.3, 0.2);
@@ -32,22 +46,10 @@ public record EditSettings(double crossReplaceSteps, double selfReplaceSteps, do
                 blendStart);
     }
 
-    public EditSettings validated() {
-        requireFraction("crossReplaceSteps", crossReplaceSteps);
-        requireFraction("selfReplaceSteps", selfReplaceSteps);
-        requireFraction("selfReplaceMaxFraction", selfReplaceMaxFraction);
-        requireFraction("blendThreshold", blendThreshold);
-        requireFraction("blendStart", blendStart);
-        if (!Float.isFinite(guidance) || guidance < 0 || guidance > 50) {
-            throw new InputRejectedException("INVALID_OPTIONS", "guidance must be a finite number in [0, 50], got "
-                    + guidance);
-        }
-        return this;
-    }
 
     private static void requireFraction(String name, double value) {
         if (!Double.isFinite(value) || value < 0 || value > 1) {
-            throw new InputRejectedException("INVALID_OPTIONS", name + " must be a fraction in [0, 1], got " + value);
+            throw new InputRejectedException(Refusal.INVALID_OPTIONS, name + " must be a fraction in [0, 1], got " + value);
         }
     }
 }

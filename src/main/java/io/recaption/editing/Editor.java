@@ -36,7 +36,6 @@ public final class Editor {
      */
     public Result edit(NDArray zT, NDArray nullEmbeddings, NDArray directOffsets, CaptionEdit edit,
             EditSettings settings, ProgressListener progress) {
-        settings.validated();
         NDManager outer = zT.getManager();
         ClipTokenizer tokenizer = model.tokenizer();
         // the source caption was accepted, possibly truncated, when the photo was inverted

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.DdimScheduler;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class DdimInversion {
             }
             latents.add(next);
             current = next;
-            progress.onStep("ddim-inversion", i + 1, steps, Double.NaN);
+            progress.onStep(Phase.DDIM_INVERSION, i + 1, steps, Double.NaN);
         }
         return latents;
     }

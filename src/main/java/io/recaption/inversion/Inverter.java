@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
@@ -40,14 +41,13 @@ public final class Inverter {
 
     /** pixels [1, 3, H, W] in [−1, 1]; everything returned is attached to {@code pixels}' manager. */
     public Inversion invert(NDArray pixels, Caption caption, InversionSettings settings, ProgressListener progress) {
-        settings.validated();
         NDManager outer = pixels.getManager();
         GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
         Map<String, Double> seconds = new LinkedHashMap<>();
         int steps = settings.steps();
 
         long start = System.nanoTime();
-        NDArray z0 = encode(pixels);
+        NDArray z0 = model.encode(pixels);
         NDArray cond = model.encodeIds(List.of(caption.ids()), outer);
         NDArray emptyNull = model.encodeIds(List.of(model.tokenizer().encode("")), outer);
         seconds.put("encode", since(start));
@@ -63,8 +63,7 @@ public final class Inverter {
         int[] innerRun = new int[steps];
         double[] losses = new double[steps];
         NullTextOptimization optimization = new NullTextOptimization(denoiser, model.scheduler());
-        NullTextOptimization.Settings optimizationSettings = new NullTextOptimization.Settings(settings.innerSteps(),
-                settings.earlyStopEpsilon(), 2e-5, settings.learningRate(), 0.01, settings.guidance());
+        NullTextOptimization.Settings optimizationSettings = NullTextOptimization.Settings.of(settings);
         switch (settings.method()) {
             case NULL_TEXT -> {
                 NullTextOptimization.Result result = optimization.perStep(trajectory, cond, emptyNull,
@@ -103,21 +102,6 @@ public final class Inverter {
                 denoiser.evaluations());
     }
 
-    /** pixels [1, 3, H, W] → z_0 = mean of the VAE posterior × scaling factor [1, 4, h, w]. */
-    public NDArray encode(NDArray pixels) {
-        try (Scope scope = Scope.below(pixels)) {
-            return scope.exit(model.vae().encode(scope.enter(pixels)).mean().mul((float) model.vae().scalingFactor()));
-        }
-    }
-
-    /** latents [n, 4, h, w] → pixels [n, 3, H, W] in [−1, 1] (clamped), in the latents' manager. */
-    public NDArray decode(NDArray latents) {
-        try (Scope scope = Scope.below(latents)) {
-            NDArray scaled = scope.enter(latents).div((float) model.vae().scalingFactor());
-            return scope.exit(model.vae().decode(scaled).clip(-1f, 1f));
-        }
-    }
-
     /**
      * Direct inversion's corrections: for each step i, z*_{t−1} − DDIM step from z*_t with the guided
      * ε (∅ = "", guidance w). Adding them on the source branch makes it retrace the pivot exactly.
@@ -136,7 +120,7 @@ public final class Inverter {
                 NDArray predicted = model.scheduler().step(eps, timesteps[i], current, steps);
                 offsets.add(scope.exit(scope.enter(trajectory.get(steps - 1 - i)).sub(predicted)));
             }
-            progress.onStep("direct-offsets", i + 1, steps, Double.NaN);
+            progress.onStep(Phase.DIRECT_OFFSETS, i + 1, steps, Double.NaN);
         }
         NDArray stacked = NDArrays.concat(new NDList(offsets), 0);
         offsets.forEach(NDArray::close);

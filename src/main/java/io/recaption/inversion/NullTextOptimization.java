@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.recaption.diffusion.DdimScheduler;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.model.nn.Scope;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.List;
  * guided DDIM sampling from z*_T retraces the pivot trajectory of {@link DdimInversion}.
  *
  * <p>{@link #perStep} is the paper's Algorithm 1, as the reference NullTextPipeline runs it: for
- * step i (t descending) ∅_i starts from ∅_{i−1}; a fresh Adam with lr = base·(1 − i/100); ε_C is
+ * step i (t descending) ∅_i starts from ∅_{i−1}; a fresh Adam with lr = base·(1 − i/100) (held at
+ * base/10 from step 91 on, where the reference's would reach zero and then turn negative); ε_C is
  * computed once; up to N inner steps minimise ‖z̄_{t−1}(∅) − z*_{t−1}‖² (mean), stopping early
  * when the loss is below ε_stop + i·2e-5; then z̄_{t−1} is advanced with the optimised ∅_i.
  * Only the unconditional branch is re-evaluated for that advance: ε_C is already known, so the
@@ -30,9 +32,43 @@ import java.util.List;
  */
 public final class NullTextOptimization {
 
-    /** The optimization's settings; the reference defaults are in {@link InversionSettings}. */
+    /**
+     * The optimization's settings, made from an inversion's by {@link #of} (the one path every caller takes, so
+     * a changed default shows in the conformance test).
+     */
     public record Settings(int innerSteps, double earlyStopEpsilon, double earlyStopSlope, double learningRate,
-            double learningRateDecay, float guidance) {}
+            double learningRateDecay, float guidance) {
+
+        /** The reference's early-stop threshold grows by this per timestep: ε_stop + i·2e-5. */
+        public static final double EARLY_STOP_SLOPE = 2e-5;
+
+        /** The reference's learning-rate decay per timestep: base·(1 − i/100). */
+        public static final double LEARNING_RATE_DECAY = 0.01;
+
+        /**
+         * The decay factor never falls below this. The reference's 1 − i/100 reaches 0 at step 100 and turns
+         * negative after it, so that Adam would climb the loss; held at a tenth of the base rate instead, the
+         * schedule is the reference's exactly for the first 91 timesteps (the paper's 50 and every default).
+         */
+        public static final double MIN_LEARNING_RATE_FACTOR = 0.1;
+
+        public Settings {
+            if (innerSteps < 0 || !(learningRate > 0) || !(learningRateDecay >= 0) || !Float.isFinite(guidance)) {
+                throw new IllegalArgumentException("invalid null-text optimization settings");
+            }
+        }
+
+        /** The settings an inversion with {@code settings} runs. */
+        public static Settings of(InversionSettings settings) {
+            return new Settings(settings.innerSteps(), settings.earlyStopEpsilon(), EARLY_STOP_SLOPE,
+                    settings.learningRate(), LEARNING_RATE_DECAY, settings.guidance());
+        }
+
+        /** Adam's learning rate at timestep {@code i} (0 = the noisiest): base·max(1 − i·decay, 0.1). */
+        public double learningRateAt(int i) {
+            return learningRate * Math.max(1.0 - i * learningRateDecay, MIN_LEARNING_RATE_FACTOR);
+        }
+    }
 
     /** ∅ per step [steps, L, d] in sampling order, the inner steps each timestep ran and its last loss. */
     public record Result(NDArray nullEmbeddings, int[] innerStepsRun, double[] finalLosses) {}
@@ -65,7 +101,7 @@ public final class NullTextOptimization {
                 NDArray z = step.enter(latent);
                 NDArray target = step.enter(trajectory.get(steps - 1 - i));
                 NDArray epsCond = denoiser.noise(z, t, step.enter(cond));
-                Adam adam = new Adam(step.manager(), settings.learningRate() * (1.0 - i * settings.learningRateDecay()));
+                Adam adam = new Adam(step.manager(), settings.learningRateAt(i));
                 NDArray current = step.enter(nullEmbedding).stopGradient();
                 double threshold = settings.earlyStopEpsilon() + i * settings.earlyStopSlope();
                 int j = 0;
@@ -86,7 +122,7 @@ public final class NullTextOptimization {
                 }
                 innerRun[i] = j;
                 losses[i] = loss;
-                progress.onStep("null-text", i + 1, steps, loss);
+                progress.onStep(Phase.NULL_TEXT, i + 1, steps, loss);
                 // advance z̄ with the optimised ∅_i: only ε_∅ is new, ε_C is the one cached above
                 NDArray epsUncond = denoiser.noise(z, t, current);
                 NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), settings.guidance()));
@@ -146,7 +182,7 @@ public final class NullTextOptimization {
                 if (latent != trajectory.get(steps)) {
                     latent.close();
                 }
-                progress.onStep("global-null-text", pass + 1, settings.innerSteps(), mean(losses));
+                progress.onStep(Phase.GLOBAL_NULL_TEXT, pass + 1, settings.innerSteps(), mean(losses));
             }
             NDArray repeated = current.repeat(0, steps);
             int[] passes = new int[steps];

@@ -2,13 +2,12 @@ package io.recaption.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.artifacts.InversionFiles;
 import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.Refusal;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
@@ -20,42 +19,55 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The product's two operations on files, shared by the command line and the worker: invert a photo
  * with its caption into an inversion folder, and render an edited caption from such a folder.
- * One model is loaded once and serves any number of both.
+ * One model is loaded once and serves any number of both. Manifests are typed records
+ * ({@link InversionManifest}, {@link EditManifest}) written through {@link Manifests}.
  */
 public final class Recaptioner {
 
     /** An edit request: the edited caption (inline {@code (word:factor)} allowed), emphasis, blend words. */
     public record EditRequest(String caption, Map<String, Float> emphasis, List<String> blendWords) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final StableDiffusion model;
     private final ImageFiles.Limits limits;
+    private final ModelIdentity identity;
 
+    /** A recaptioner on {@code model}, its identity named after the snapshot folder. */
     public Recaptioner(StableDiffusion model, ImageFiles.Limits limits) {
+        this(model, limits, ModelIdentity.of(model.folder(), null));
+    }
+
+    public Recaptioner(StableDiffusion model, ImageFiles.Limits limits, ModelIdentity identity) {
         this.model = model;
         this.limits = limits;
+        this.identity = identity;
     }
 
     public StableDiffusion model() {
         return model;
     }
 
+    /** The model's identity, recorded in every manifest and compared by {@link #edit}. */
+    public ModelIdentity identity() {
+        return identity;
+    }
+
     /** Inverts the image (file bytes) into {@code outDir}; returns the manifest, written last. */
-    public ObjectNode invert(byte[] image, String caption, InversionSettings settings, Path outDir,
+    public InversionManifest invert(byte[] image, String caption, InversionSettings settings, Path outDir,
             ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        settings.validated();
-        Caption tokens = Caption.of(model.tokenizer(), caption, settings.truncateCaption());
         if (caption.isBlank()) {
-            throw new io.recaption.diffusion.InputRejectedException("EMPTY_CAPTION", "the caption is empty");
+            throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the caption is empty");
         }
+        Caption tokens = Caption.of(model.tokenizer(), caption, settings.truncateCaption());
         BufferedImage decoded = ImageFiles.decode(image, limits);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray pixels = ImageFiles.toPixels(decoded, model.imageSize(), manager);
@@ -63,82 +75,69 @@ public final class Recaptioner {
             Inverter inverter = new Inverter(model);
             Inverter.Inversion inversion = inverter.invert(pixels, tokens, settings, progress);
             long decodeStart = System.nanoTime();
-            BufferedImage reconstruction = ImageFiles.toImage(inverter.decode(inversion.reconstructionLatent()));
+            BufferedImage reconstruction = ImageFiles.toImage(model.decode(inversion.reconstructionLatent()));
             double decodeSeconds = (System.nanoTime() - decodeStart) / 1e9;
 
-            ObjectNode manifest = JSON.createObjectNode();
-            manifest.put("kind", "inversion");
-            manifest.put("model", model.folder().toAbsolutePath().toString());
-            manifest.put("caption", caption);
-            manifest.put("captionTokens", tokens.tokenCount());
-            manifest.put("captionTruncated", tokens.truncated());
-            manifest.put("method", settings.method().label());
-            ObjectNode s = manifest.putObject("settings");
-            s.put("steps", settings.steps());
-            s.put("guidanceScale", settings.guidance());
-            s.put("innerSteps", settings.innerSteps());
-            s.put("earlyStopEpsilon", settings.earlyStopEpsilon());
-            s.put("learningRate", settings.learningRate());
-            manifest.put("imageSize", model.imageSize());
-            manifest.put("sourceWidth", decoded.getWidth());
-            manifest.put("sourceHeight", decoded.getHeight());
-            ArrayNode inner = manifest.putArray("innerStepsRun");
+            List<Integer> inner = new ArrayList<>();
             for (int n : inversion.innerStepsRun()) {
                 inner.add(n);
             }
-            ArrayNode losses = manifest.putArray("finalLosses");
+            List<Double> losses = new ArrayList<>();
             for (double loss : inversion.finalLosses()) {
                 losses.add(loss);
             }
-            manifest.put("unetEvaluations", inversion.unetEvaluations());
-            manifest.put("psnr", ImageFiles.psnr(input, reconstruction));
-            ObjectNode seconds = manifest.putObject("seconds");
-            inversion.seconds().forEach(seconds::put);
+            Map<String, Double> seconds = new LinkedHashMap<>(inversion.seconds());
             seconds.put("decode", decodeSeconds);
             seconds.put("total", (System.nanoTime() - start) / 1e9);
-            manifest.put("createdAt", Instant.now().toString());
+            InversionManifest manifest = new InversionManifest(InversionFiles.FORMAT_VERSION, identity, caption,
+                    tokens.tokenCount(), tokens.truncated(), settings.method().label(),
+                    new InversionManifest.Settings(settings.steps(), settings.guidance(), settings.innerSteps(),
+                            settings.earlyStopEpsilon(), settings.learningRate()),
+                    model.imageSize(), decoded.getWidth(), decoded.getHeight(), inner, losses,
+                    inversion.unetEvaluations(), ImageFiles.psnr(input, reconstruction), seconds, Instant.now(), null);
             InversionFiles.write(outDir, inversion.zT(), inversion.z0(), inversion.nullEmbeddings(),
-                    inversion.directOffsets(), ImageFiles.png(reconstruction), manifest);
+                    inversion.directOffsets(), ImageFiles.png(reconstruction), Manifests.bytes(manifest));
             return manifest;
         }
     }
 
-    /** Renders an edit of the inversion in {@code inversionDir} as a PNG at {@code outFile}; returns its manifest. */
-    public ObjectNode edit(Path inversionDir, EditRequest request, EditSettings settings, Path outFile,
+    /**
+     * Renders an edit of the inversion in {@code inversionDir} as a PNG at {@code outFile}; returns its manifest.
+     * An inversion made by another model is refused ({@link Refusal#MODEL_MISMATCH}): its null embeddings are
+     * fitted to that model's UNet and would silently give another image here.
+     */
+    public EditManifest edit(Path inversionDir, EditRequest request, EditSettings settings, Path outFile,
             ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        settings.validated();
         try (NDManager manager = NDManager.newBaseManager()) {
             InversionFiles.Stored stored = InversionFiles.read(inversionDir, manager);
+            checkModel(stored);
             CaptionEdit edit = CaptionEdit.derive(stored.caption(), request.caption(), request.emphasis(),
                     request.blendWords());
             Editor.Result result = new Editor(model).edit(stored.zT(), stored.nullEmbeddings(),
                     stored.directOffsets(), edit, settings, progress);
-            NDArray pixels = new Inverter(model).decode(result.latents().get("1:2"));
+            NDArray pixels = model.decode(result.latents().get("1:2"));
             byte[] png = ImageFiles.png(ImageFiles.toImage(pixels));
             Path parent = outFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             InversionFiles.writeAtomically(outFile, png);
 
-            ObjectNode manifest = JSON.createObjectNode();
-            manifest.put("kind", "edit");
-            manifest.put("sourceCaption", stored.caption());
-            manifest.put("caption", edit.edited());
-            manifest.put("editType", edit.kind().name().toLowerCase(java.util.Locale.ROOT));
-            ArrayNode swapped = manifest.putArray("swappedWords");
-            edit.swappedWords().forEach(swapped::add);
-            ObjectNode emphasis = manifest.putObject("emphasis");
-            edit.emphasis().forEach(emphasis::put);
-            ArrayNode blend = manifest.putArray("localBlend");
-            edit.blendWords().forEach(blend::add);
-            manifest.put("crossReplaceSteps", settings.crossReplaceSteps());
-            manifest.put("selfReplaceSteps", settings.selfReplaceSteps());
-            manifest.put("guidanceScale", settings.guidance());
-            manifest.put("steps", stored.steps());
-            manifest.put("unetEvaluations", result.unetEvaluations());
-            manifest.put("seconds", (System.nanoTime() - start) / 1e9);
-            manifest.put("createdAt", Instant.now().toString());
-            return manifest;
+            Map<String, Double> emphasis = new LinkedHashMap<>();
+            edit.emphasis().forEach((word, factor) -> emphasis.put(word, factor.doubleValue()));
+            return new EditManifest(identity, stored.caption(), edit.edited(),
+                    edit.kind().name().toLowerCase(Locale.ROOT), edit.swappedWords(), emphasis, edit.blendWords(),
+                    settings.crossReplaceSteps(), settings.selfReplaceSteps(), settings.guidance(), stored.steps(),
+                    result.unetEvaluations(), (System.nanoTime() - start) / 1e9, Instant.now(), null);
+        }
+    }
+
+    /** A stored inversion that records another model's hash is refused; one that records none (older) is not. */
+    private void checkModel(InversionFiles.Stored stored) {
+        String hash = stored.manifest().path("model").path("hash").asText("");
+        if (!hash.isEmpty() && !hash.equals(identity.hash())) {
+            throw new InputRejectedException(Refusal.MODEL_MISMATCH, "the inversion was made by model "
+                    + stored.manifest().path("model").path("name").asText("?") + " (" + hash + "), this is "
+                    + identity.name() + " (" + identity.hash() + ")");
         }
     }
 }

@@ -66,7 +66,8 @@ public class EditResource {
     @APIResponse(responseCode = "404", description = "EDIT_NOT_FOUND, or IMAGE_NOT_READY while it runs")
     public Response image(@PathParam("id") String id) {
         String editId = JobViews.id(id);
-        return Images.stream(store, store.artifactsBucket(), store.edit(editId).prefix() + JobEngine.EDITED_IMAGE)
+        return store.artifact(store.edit(editId), JobEngine.EDITED_IMAGE)
+                .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> ApiException.notFound(WebCode.IMAGE_NOT_READY.name(),
                         "edit '" + editId + "' is " + views.edit(editId).status().state() + " and has no image"));
     }

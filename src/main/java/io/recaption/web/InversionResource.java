@@ -80,7 +80,8 @@ public class InversionResource {
     @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND, or IMAGE_NOT_READY while it runs")
     public Response reconstruction(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
-        return Images.stream(store, store.artifactsBucket(), store.inversion(inversionId).prefix() + JobEngine.RECONSTRUCTION)
+        return store.artifact(store.inversion(inversionId), JobEngine.RECONSTRUCTION)
+                .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> notReady(inversionId, "has no reconstruction"));
     }
 

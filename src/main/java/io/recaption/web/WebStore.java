@@ -155,6 +155,17 @@ public class WebStore {
         return new JobPaths(editId, artifacts.editPrefix(editId));
     }
 
+    /**
+     * The key of a finished job's file: each worker attempt writes under its own folder, and the manifest (written
+     * last, conditionally, by the one attempt that won) names it; empty while the job has no manifest.
+     */
+    public Optional<String> artifact(JobPaths job, String file) {
+        return manifest(job).map(m -> {
+            String attempt = m.path("provenance").path("attemptId").asText("");
+            return attempt.isEmpty() ? job.prefix() + file : job.prefix() + attempt + "/" + file;
+        });
+    }
+
     /** A job's id and the worker's prefix for it. */
     public record JobPaths(String id, String prefix) {}
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -21,27 +23,38 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The worker's S3 side (DESIGN §5): key layout {@code {prefix}inversions/{id}/…} and {@code {prefix}edits/{id}/…},
- * and every S3 call with retries and exponential backoff ({@code recaption.storage.retry.*}) for failures that
- * may pass (no connection, 5xx, throttling). When they do not, {@link StorageUnavailable}.
+ * The worker's S3 side (DESIGN §5). Keys: {@code {prefix}inversions/{id}/} and {@code {prefix}edits/{id}/}, each
+ * with {@code manifest.json} (the winning run's, written once), {@code status.json}, {@code lease.json} and one
+ * folder per attempt with that attempt's files. Every call is retried through {@link StorageHealth} when its
+ * failure may pass (no connection, 5xx, throttling, a conditional-write conflict); conditional writes answer
+ * empty when their precondition fails (412), which is how runs and workers decide who won.
  */
 @ApplicationScoped
 public class ArtifactStore {
 
     public static final String STATUS = "status.json";
+    public static final String LEASE = "lease.json";
     private static final Logger LOG = Logger.getLogger(ArtifactStore.class);
     private static final int NOT_FOUND = 404;
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int CONFLICT = 409;
+
+    /** An object's bytes and the ETag they were read with (for a conditional write after). */
+    public record Versioned(byte[] bytes, String etag) {}
 
     private final S3Client s3;
     private final RecaptionConfig config;
     private final ObjectMapper json;
+    private final StorageHealth health;
 
-    public ArtifactStore(S3Client s3, RecaptionConfig config, ObjectMapper json) {
+    public ArtifactStore(S3Client s3, RecaptionConfig config, ObjectMapper json, StorageHealth health) {
         this.s3 = s3;
         this.config = config;
         this.json = json;
+        this.health = health;
     }
 
     public String bucket() {
@@ -62,14 +75,108 @@ public class ArtifactStore {
         return prefix() + "edits/" + editId + "/";
     }
 
+    /** The key prefixes the worker writes under (never an input). */
+    public List<String> ownPrefixes() {
+        return List.of(prefix() + "inversions/", prefix() + "edits/");
+    }
+
+    /** The object's ETag, or empty when there is no such object. */
+    public Optional<String> etag(String bucket, String key) {
+        return retrying("HEAD " + key, () -> head(bucket, key).map(HeadObjectResponse::eTag));
+    }
+
     /** The object's size, or empty when there is no such object (or bucket). */
     public Optional<Long> size(String bucket, String key) {
-        return retrying("HEAD " + key, () -> {
+        return retrying("HEAD " + key, () -> head(bucket, key).map(HeadObjectResponse::contentLength));
+    }
+
+    private Optional<HeadObjectResponse> head(String bucket, String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public boolean exists(String key) {
+        return size(bucket(), key).isPresent();
+    }
+
+    /** An object of the artifacts bucket with its ETag, or empty when absent. */
+    public Optional<Versioned> read(String key) {
+        return retrying("GET " + key, () -> get(key));
+    }
+
+    /** A JSON object of the artifacts bucket, or empty when absent. */
+    public Optional<JsonNode> readJson(String key) {
+        return read(key).map(v -> parse(key, v.bytes()));
+    }
+
+    /** {@link #readJson} in one attempt, for callers that must answer quickly (the status endpoints). */
+    public Optional<JsonNode> peekJson(String key) {
+        try {
+            return get(key).map(v -> parse(key, v.bytes()));
+        } catch (SdkException e) {
+            throw new StorageUnavailable("GET " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Versioned> get(String key) {
+        try {
+            var response = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(key));
+            return Optional.of(new Versioned(response.asByteArray(), response.response().eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    JsonNode parse(String key, byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("s3://" + bucket() + "/" + key + " is not JSON", e);
+        }
+    }
+
+    /** Creates {@code key} only if it does not exist ({@code If-None-Match: *}): its ETag, or empty when it existed. */
+    public Optional<String> create(String key, byte[] bytes) {
+        return conditional("PUT (if absent) " + key, () -> s3.putObject(
+                b -> b.bucket(bucket()).key(key).contentType("application/json").ifNoneMatch("*"),
+                RequestBody.fromBytes(bytes)).eTag());
+    }
+
+    /** Replaces {@code key} only if it is still at {@code etag} ({@code If-Match}): the new ETag, or empty. */
+    public Optional<String> replace(String key, byte[] bytes, String etag) {
+        return conditional("PUT (if match) " + key, () -> s3.putObject(
+                b -> b.bucket(bucket()).key(key).contentType("application/json").ifMatch(etag),
+                RequestBody.fromBytes(bytes)).eTag());
+    }
+
+    /** {@link #replace} in one attempt (lease renewals: the next one follows soon). */
+    public Optional<String> replaceOnce(String key, byte[] bytes, String etag) {
+        try {
+            return Optional.of(s3.putObject(b -> b.bucket(bucket()).key(key).contentType("application/json").ifMatch(etag),
+                    RequestBody.fromBytes(bytes)).eTag());
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<String> conditional(String what, Supplier<String> put) {
+        return retrying(what, () -> {
             try {
-                HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-                return Optional.of(head.contentLength());
+                return Optional.of(put.get());
             } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
+                if (e.statusCode() == PRECONDITION_FAILED) {
                     return Optional.empty();
                 }
                 throw e;
@@ -77,82 +184,30 @@ public class ArtifactStore {
         });
     }
 
-    public boolean exists(String key) {
-        return size(bucket(), key).isPresent();
-    }
-
-    /** A JSON object of the artifacts bucket, or empty when absent. */
-    public Optional<JsonNode> readJson(String key) {
-        return retrying("GET " + key, () -> getJson(key));
-    }
-
-    /** {@link #readJson} in one attempt, for callers that must answer quickly (the status endpoints). */
-    public Optional<JsonNode> peekJson(String key) {
-        try {
-            return getJson(key);
-        } catch (SdkException e) {
-            throw new StorageUnavailable("GET " + key + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<JsonNode> getJson(String key) {
-        try {
-            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(key)).asByteArray();
-            return Optional.of(json.readTree(bytes));
-        } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException("s3://" + bucket() + "/" + key + " is not JSON", e);
-        }
-    }
-
-    public void putJson(String key, JsonNode value) {
-        byte[] bytes;
-        try {
-            bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        retrying("PUT " + key, () -> s3.putObject(
-                b -> b.bucket(bucket()).key(key).contentType("application/json"), RequestBody.fromBytes(bytes)));
-    }
-
-    /** One attempt, no retries: for progress updates, which the next one supersedes. */
-    public void putJsonOnce(String key, JsonNode value) {
-        try {
-            byte[] bytes = json.writeValueAsBytes(value);
-            s3.putObject(b -> b.bucket(bucket()).key(key).contentType("application/json"), RequestBody.fromBytes(bytes));
-        } catch (IOException | SdkException e) {
-            LOG.debugf("progress update of %s not written: %s", key, e.getMessage());
-        }
-    }
-
     public void upload(String key, Path file) {
-        String contentType = file.getFileName().toString().endsWith(".png")
-                ? "image/png"
-                : file.getFileName().toString().endsWith(".json") ? "application/json" : "application/octet-stream";
+        String name = file.getFileName().toString();
+        String contentType = name.endsWith(".png") ? "image/png"
+                : name.endsWith(".json") ? "application/json" : "application/octet-stream";
         retrying("PUT " + key, () -> s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType), file));
     }
 
-    /** The manifest the engine wrote (or, if it only returned one, that one), uploaded after everything else. */
-    public void uploadManifest(Path outDir, JsonNode returned, String prefix) {
-        Path file = outDir.resolve(JobEngine.MANIFEST);
-        try {
-            if (!Files.isRegularFile(file)) {
-                json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), returned);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        upload(prefix + JobEngine.MANIFEST, file);
+    /** Keys of the artifacts bucket under {@code prefix}. */
+    public List<String> list(String prefix) {
+        return retrying("LIST " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(prefix)).contents().stream()
+                    .map(S3Object::key).forEach(keys::add);
+            return keys;
+        });
+    }
+
+    public void delete(String key) {
+        retrying("DELETE " + key, () -> s3.deleteObject(b -> b.bucket(bucket()).key(key)));
     }
 
     /**
-     * Copies an object to {@code target}, failing with IMAGE_NOT_FOUND when it is absent (or not readable) and
-     * IMAGE_TOO_LARGE when it has more than {@code maxBytes} (checked before and while reading).
+     * Copies an input object to {@code target}, failing with IMAGE_NOT_FOUND when it is absent (or not readable)
+     * and IMAGE_TOO_LARGE when it has more than {@code maxBytes} (checked before and while reading).
      */
     public void downloadInput(ImageRef image, Path target, long maxBytes) throws JobFailure {
         String where = "s3://" + image.bucket() + "/" + RequestReader.clip(image.key());
@@ -196,7 +251,7 @@ public class ArtifactStore {
         });
     }
 
-    /** Whether the artifacts bucket answers now (readiness): one call with a short timeout. */
+    /** Whether the artifacts bucket answers now (readiness, the outage probe): one call with a short timeout. */
     public boolean reachable(Duration timeout) {
         try {
             s3.headBucket(b -> b.bucket(bucket()).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
@@ -206,39 +261,15 @@ public class ArtifactStore {
         }
     }
 
-    /**
-     * Runs an S3 call, retrying failures that may pass with exponential backoff; an answer that will not change
-     * (403, 400, ...) is rethrown as it is.
-     */
+    /** Runs an S3 call, retrying failures that may pass until the job's deadline; others are rethrown as they are. */
     <T> T retrying(String what, Supplier<T> call) {
-        RecaptionConfig.Storage.Retry retry = config.storage().retry();
-        long backoff = retry.initialBackoff().toMillis();
-        int attempts = Math.max(1, retry.attempts());
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (SdkException e) {
-                if (!transientFailure(e)) {
-                    throw e;
-                }
-                if (attempt >= attempts) {
-                    throw new StorageUnavailable(what + " failed after " + attempt + " attempt(s): " + e.getMessage(), e);
-                }
-                LOG.warnf("S3 %s failed (attempt %d of %d), retrying in %d ms: %s", what, attempt, attempts, backoff, e.getMessage());
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StorageUnavailable(what + " interrupted while waiting to retry", e);
-            }
-            backoff = Math.min(backoff * 2, retry.maxBackoff().toMillis());
-        }
+        return health.retry(what, call, ArtifactStore::transientFailure);
     }
 
-    private static boolean transientFailure(SdkException e) {
+    private static boolean transientFailure(RuntimeException e) {
         if (e instanceof S3Exception s3e) {
-            return s3e.statusCode() >= 500 || s3e.isThrottlingException() || s3e.statusCode() == 408;
+            return s3e.statusCode() >= 500 || s3e.isThrottlingException() || s3e.statusCode() == 408
+                    || s3e.statusCode() == CONFLICT;
         }
         return e instanceof SdkClientException;
     }

@@ -19,6 +19,11 @@ public enum ErrorCode {
     UNSUPPORTED_SCHEMA_VERSION,
     /** The worker could not publish the request's event (Kafka failing); the record is kept for a replay. */
     EVENT_NOT_PUBLISHED,
+    /**
+     * Also a failed event: the job was started {@code recaption.jobs.max-starts} times and never finished (each
+     * start's worker died), so it is taken out of the queue instead of killing the next worker.
+     */
+    POISON,
 
     // ---- failed events ----
     EMPTY_CAPTION,
@@ -29,16 +34,29 @@ public enum ErrorCode {
     IMAGE_NOT_FOUND,
     NOT_AN_IMAGE,
     IMAGE_TOO_LARGE,
+    /** The input key is outside {@code recaption.input.prefixes}, or under the worker's own artifacts. */
+    INPUT_NOT_ALLOWED,
+    /** The options would cost more UNet evaluations than {@code recaption.limits.max-unet-evaluations}. */
+    BUDGET_EXCEEDED,
+    /** The id was used before for a request with other content; nothing was overwritten. */
+    ID_CONFLICT,
+    /** No such inversion (none was requested, or it was still not complete after the edit's wait). */
     INVERSION_NOT_FOUND,
+    /** The edit's inversion failed. */
+    INVERSION_FAILED,
+    /** The inversion was made by another model than this worker's. */
+    MODEL_MISMATCH,
+    /** The job did not finish within {@code recaption.jobs.deadline}. */
+    JOB_TIMEOUT,
     /** The stored inversion's files are incomplete, corrupt or of another format version. */
     CORRUPT_INVERSION,
     EMPHASIS_WORD_NOT_IN_CAPTION,
-    /** S3 did not answer after the configured retries. */
+    /** S3 did not answer until the job's deadline. */
     STORAGE_UNAVAILABLE,
     /** The model is not loaded. */
     ENGINE_UNAVAILABLE,
-    /** The engine failed unexpectedly (a bug or a resource limit); the message says what it threw. */
+    /** The engine failed unexpectedly (a bug or a resource limit); the worker's log has the details. */
     ENGINE_ERROR,
-    /** The worker itself failed unexpectedly (e.g. its work folder cannot be written); the message says how. */
+    /** The worker itself failed unexpectedly (e.g. its work folder cannot be written); see its log. */
     WORKER_ERROR
 }

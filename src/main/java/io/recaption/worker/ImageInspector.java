@@ -19,7 +19,7 @@ public final class ImageInspector {
             ImageFiles.Header header = ImageFiles.inspect(file, new ImageFiles.Limits(Long.MAX_VALUE, maxPixels));
             return new int[] {header.width(), header.height()};
         } catch (InputRejectedException e) {
-            throw StableDiffusionJobEngine.failure(e);
+            throw Refusals.failure(e);
         }
     }
 }

@@ -5,7 +5,7 @@ package io.recaption.worker;
  * abandoned without an event and its record stays uncommitted, so another worker (or this one restarted)
  * redoes it. Engines must let it propagate.
  */
-public class JobCancelled extends RuntimeException {
+public class JobCancelled extends JobInterrupted {
 
     public JobCancelled(String message) {
         super(message);

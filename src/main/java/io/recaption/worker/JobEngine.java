@@ -1,19 +1,22 @@
 package io.recaption.worker;
 
 import io.recaption.artifacts.InversionFiles;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.ModelIdentity;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
  * The port between the worker and the model: everything the worker needs from Stable Diffusion, and nothing
  * of Kafka or S3. The worker has already validated the request (ids, bucket, key, caption length in
- * characters, option ranges, emphasis words), fetched the input into local files and bounded the image's
- * bytes and pixels before it calls an engine; it uploads what the engine wrote, manifest last.
+ * characters, option ranges, the UNet budget, emphasis words), fetched the input into local files and bounded
+ * the image's bytes and pixels before it calls an engine; it uploads what the engine wrote, manifest last.
  *
- * <p>Progress: {@code progress} takes fractions 0..1. It may throw {@link JobCancelled} when the worker is
- * shutting down; an engine must let that exception propagate (releasing its native memory on the way) and
- * must not catch it as a failure.
+ * <p>Progress: {@code progress} takes fractions 0..1. It may throw a {@link JobInterrupted} (shutdown, a lost
+ * lease, the deadline); an engine must let that exception propagate (releasing its native memory on the way)
+ * and must not catch it as a failure.
  *
  * <p>Beans: the application's real implementation is an {@code @ApplicationScoped JobEngine}; until one
  * exists {@link UnavailableEngine} (a {@code @DefaultBean}) stands in, never ready.
@@ -28,28 +31,26 @@ public interface JobEngine {
     /** The edited image of an edit (with {@link #MANIFEST}). */
     String EDITED_IMAGE = "image.png";
 
-    /** Whether the model is loaded (readiness). */
+    /** Whether the model is loaded (readiness); the first call starts loading it. */
     boolean ready();
 
-    /**
-     * Waits up to {@code timeout} for the model to be loaded; whether it is. Engines that load nothing answer
-     * {@link #ready()} at once.
-     */
-    default boolean awaitReady(java.time.Duration timeout) {
-        return ready();
+    /** Why the model could not be loaded, once its loading has failed. */
+    default Optional<String> loadFailure() {
+        return Optional.empty();
     }
+
+    /** The loaded model's identity (recorded in inversion manifests, compared by edits). */
+    ModelIdentity model();
 
     /**
      * Inverts {@code imageFile} with {@code caption} into {@code outDir}: writes {@link #LATENTS},
-     * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}. Returns the manifest as a
-     * JSON object; a numeric {@code psnr} field in it (reconstruction vs input, dB) is copied into the
-     * inversion event's metrics.
+     * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}; returns the manifest.
      *
      * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
      *     {@link ErrorCode#NOT_AN_IMAGE}, {@link ErrorCode#IMAGE_TOO_LARGE}, {@link ErrorCode#INVALID_OPTIONS})
      */
-    ObjectNode invert(Path imageFile, String caption, InversionOptions options, Path outDir, DoubleConsumer progress)
-            throws JobFailure;
+    InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+            DoubleConsumer progress) throws JobFailure;
 
     /**
      * Renders an edit of the inversion stored in {@code inversionDir} (the four files of {@link #invert}) into
@@ -58,5 +59,5 @@ public interface JobEngine {
      * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
      *     {@link ErrorCode#INVALID_OPTIONS} for a local-blend word found in neither caption)
      */
-    ObjectNode edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure;
+    EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure;
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,14 +43,23 @@ public class JobLifecycle {
         return Optional.ofNullable(current.get());
     }
 
-    RunningJob start(JobKind kind, String id) {
-        RunningJob job = new RunningJob(kind, id, clock.instant());
+    RunningJob start(JobKind kind, String id, Instant firstSeen) {
+        RunningJob job = new RunningJob(kind, id, firstSeen, config.jobs().deadline(), clock);
         RunningJob previous = current.getAndSet(job);
         if (previous != null) {
             // the jobs' worker pool has one thread; two jobs at once means it was misconfigured
-            LOG.errorf("%s %s starts while %s %s is still running", kind.wireName(), id, previous.kind().wireName(), previous.id());
+            LOG.errorf("%s %s starts while %s %s is still running", kind.wireName(), LogSafe.text(id), previous.kind().wireName(), previous.id());
         }
         return job;
+    }
+
+    /**
+     * The running job when it has made no progress for {@code recaption.jobs.stall-timeout} (the liveness
+     * watchdog: a hung GPU does not return from a step, so no deadline check between steps can fire).
+     */
+    public Optional<RunningJob> stalled() {
+        Instant limit = clock.instant().minus(config.jobs().stallTimeout());
+        return current().filter(job -> job.lastProgress().isBefore(limit));
     }
 
     void finish(RunningJob job) {

@@ -1,24 +1,30 @@
 package io.recaption.worker;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * What every request record goes through, on the jobs' one-thread worker pool: read it (a record that is not a
- * request is dead-lettered with its reason), run the job, publish its event, and only then acknowledge the
- * record — the commit strategy commits acknowledged offsets only. A record that arrives while shutting down,
- * or whose job is abandoned by shutdown, is neither acknowledged nor dead-lettered: it stays uncommitted and
- * is redelivered.
+ * What every request record goes through, on the jobs' one-thread worker pool: wait until the model is loaded
+ * and S3 answers (nothing is taken before), read it (a record that is not a request is dead-lettered with
+ * its reason), run the job template, carry out its outcome — publish the event, put the record back, or
+ * dead-letter a poison — and only then acknowledge the record: the commit strategy commits acknowledged
+ * offsets only. A record that arrives while shutting down, or whose job is abandoned by shutdown, is neither
+ * acknowledged nor dead-lettered: it stays uncommitted and is redelivered.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -29,13 +35,23 @@ public class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final JobLifecycle lifecycle;
+    private final JobTemplate template;
     private final EventPublisher publisher;
     private final JobMetrics metrics;
+    private final WorkerGates gates;
+    private final RecaptionConfig config;
+    private final Event<JobMilestone> milestones;
+    private final Clock clock = Clock.systemUTC();
 
-    public JobRunner(JobLifecycle lifecycle, EventPublisher publisher, JobMetrics metrics) {
+    public JobRunner(JobLifecycle lifecycle, JobTemplate template, EventPublisher publisher, JobMetrics metrics,
+            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones) {
         this.lifecycle = lifecycle;
+        this.template = template;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.gates = gates;
+        this.config = config;
+        this.milestones = milestones;
     }
 
     /** Reads a record's value into a wire request. */
@@ -44,49 +60,97 @@ public class JobRunner {
         W read(byte[] value) throws InvalidMessage;
     }
 
-    /** Runs a job and returns its event (a failed event for a job that failed). */
-    @FunctionalInterface
-    public interface Processor<W> {
-        ObjectNode process(W request, RunningJob job);
-    }
-
-    public <W> CompletionStage<Void> handle(
-            Message<byte[]> message, JobKind kind, Reader<W> reader, Function<W, String> id, Processor<W> processor) {
-        if (!lifecycle.accepting()) {
-            metrics.outcome(kind, "abandoned");
+    <W> CompletionStage<Void> handle(Message<byte[]> message, JobSpec<W, ?> spec, Reader<W> reader) {
+        JobKind kind = spec.kind();
+        if (!lifecycle.accepting() || !gates.awaitOpen()) {
+            metrics.outcome(kind, "abandoned", null);
             return leftForRedelivery();
         }
         W request;
         try {
             request = reader.read(message.getPayload());
         } catch (InvalidMessage e) {
-            LOG.warnf("%s record dead-lettered (%s): %s", kind.wireName(), e.code(), e.getMessage());
-            metrics.outcome(kind, "dead_lettered");
+            LOG.warnf("%s record dead-lettered (%s): %s", kind.wireName(), e.code(), LogSafe.text(e.getMessage()));
+            metrics.outcome(kind, "dead_lettered", e.code());
             return deadLetter(message, e);
         }
-        String jobId = id.apply(request);
-        RunningJob job = lifecycle.start(kind, jobId);
-        ObjectNode event;
+        String id = spec.id(request);
+        Instant firstSeen = firstSeen(message);
+        RunningJob job = lifecycle.start(kind, id, firstSeen);
+        metrics.queueWait(kind, Duration.between(firstSeen, job.startedAt()));
+        job.attachToThread();
         try {
-            event = processor.process(request, job);
-        } catch (JobCancelled e) {
-            LOG.warn(e.getMessage());
-            metrics.outcome(kind, "abandoned");
-            return leftForRedelivery();
+            Outcome outcome;
+            try {
+                outcome = template.process(spec, request, job);
+            } catch (JobCancelled e) {
+                LOG.warn(e.getMessage());
+                metrics.outcome(kind, "abandoned", null);
+                return leftForRedelivery();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s %s: unexpected failure", kind.wireName(), LogSafe.text(id));
+                outcome = new Outcome.Answer(spec.failed(request, new JobFailure(ErrorCode.WORKER_ERROR,
+                        "the worker failed; its log has the details"), false));
+            }
+            return carryOut(message, spec, id, job, outcome);
         } finally {
+            job.detachFromThread();
             lifecycle.finish(job);
         }
+    }
+
+    private <W> CompletionStage<Void> carryOut(Message<byte[]> message, JobSpec<W, ?> spec, String id, RunningJob job,
+            Outcome outcome) {
+        JobKind kind = spec.kind();
+        // publishing gets until the job's deadline, and at least the storage wait when that has passed
+        Instant deadline = latest(job.deadline(), clock.instant().plus(config.storage().retry().maxWait()));
         try {
-            publisher.publish(kind, jobId, event);
+            if (outcome instanceof Outcome.Requeue requeue) {
+                publisher.requeue(kind, id, message.getPayload(), job.firstSeen(), deadline);
+                LOG.infof("%s %s: put back on its topic (%s)", kind.wireName(), LogSafe.text(id), requeue.why());
+                metrics.outcome(kind, "requeued", null);
+                return message.ack();
+            }
+            JobEvent event = outcome instanceof Outcome.Poison poison ? poison.event() : ((Outcome.Answer) outcome).event();
+            publisher.publish(kind, event, deadline);
+            milestones.fire(new JobMilestone(kind, id, JobMilestone.Point.EVENT_PUBLISHED));
+            String result = event.isReplay() ? "replayed" : event.status();
+            ErrorCode code = event.error() == null ? null : ErrorCode.valueOf(event.error().code());
+            metrics.outcome(kind, outcome instanceof Outcome.Poison ? "poisoned" : result, code);
+            metrics.duration(kind, result, Duration.between(job.startedAt(), clock.instant()));
+            LOG.infof("%s %s: %s%s", kind.wireName(), LogSafe.text(id), result, code == null ? "" : " " + code);
+            if (outcome instanceof Outcome.Poison) {
+                return deadLetter(message, new InvalidMessage(ErrorCode.POISON, event.error().message()));
+            }
+            return message.ack();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s %s: event not published", kind.wireName(), jobId);
+            LOG.errorf("%s %s: event not published until the deadline: %s", kind.wireName(), LogSafe.text(id), e.getMessage());
+            metrics.outcome(kind, "dead_lettered", ErrorCode.EVENT_NOT_PUBLISHED);
             return deadLetter(message, new InvalidMessage(ErrorCode.EVENT_NOT_PUBLISHED,
-                    "the " + kind.wireName() + " event could not be published: " + e.getMessage()));
+                    "the " + kind.wireName() + " event could not be published"));
         }
-        String outcome = event.path("replayed").asBoolean() ? "replayed" : event.path("status").asText();
-        metrics.outcome(kind, outcome);
-        LOG.infof("%s %s: %s", kind.wireName(), jobId, outcome);
-        return message.ack();
+    }
+
+    /** When the request was first delivered: a requeued copy's header, else the record's timestamp. */
+    private Instant firstSeen(Message<byte[]> message) {
+        Optional<IncomingKafkaRecordMetadata> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        if (metadata.isEmpty()) {
+            return clock.instant();
+        }
+        Header header = metadata.get().getHeaders().lastHeader(EventPublisher.FIRST_SEEN_HEADER);
+        if (header != null) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
+            } catch (NumberFormatException ignored) {
+                // a header that is not ours: fall back to the record's time
+            }
+        }
+        Instant timestamp = metadata.get().getTimestamp();
+        return timestamp == null || timestamp.isAfter(clock.instant()) ? clock.instant() : timestamp;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static CompletionStage<Void> deadLetter(Message<byte[]> message, InvalidMessage reason) {

@@ -20,6 +20,16 @@ public interface RecaptionConfig {
     @WithName("consumer-group")
     String consumerGroup();
 
+    /**
+     * This worker's id: recorded in leases and manifests, and (with a suffix per channel) its Kafka
+     * {@code group.instance.id} (static membership). In Kubernetes the pod's name; unset, a random id is used
+     * and membership is dynamic.
+     */
+    @WithName("worker-id")
+    Optional<String> workerId();
+
+    Lease lease();
+
     Model model();
 
     Artifacts artifacts();
@@ -66,10 +76,19 @@ public interface RecaptionConfig {
         @WithDefault("true")
         boolean preload();
 
-        /** How long a job waits for the model to finish loading before it fails with ENGINE_UNAVAILABLE. */
-        @WithName("load-timeout")
-        @WithDefault("PT10M")
-        java.time.Duration loadTimeout();
+        /**
+         * The model's name in manifests (its identity's label; the hash of its files is what is compared). Unset:
+         * the snapshot folder's name.
+         */
+        Optional<String> name();
+
+        /**
+         * Exit the process when the model cannot be loaded (Kubernetes restarts the container); off, the startup
+         * and liveness checks report it and nothing is consumed.
+         */
+        @WithName("exit-on-load-failure")
+        @WithDefault("true")
+        boolean exitOnLoadFailure();
     }
 
     interface Artifacts {
@@ -84,6 +103,13 @@ public interface RecaptionConfig {
     interface Input {
         /** Buckets input images may come from; empty means the artifacts bucket only. */
         Optional<List<String>> buckets();
+
+        /**
+         * Key prefixes input images must start with. Keys under the worker's own artifact prefixes
+         * ({@code inversions/}, {@code edits/} below the artifacts prefix) are refused in any case.
+         */
+        @WithDefault("uploads/")
+        List<String> prefixes();
     }
 
     interface Limits {
@@ -108,12 +134,21 @@ public interface RecaptionConfig {
         int maxCaptionChars();
 
         @WithName("max-steps")
-        @WithDefault("1000")
+        @WithDefault("100")
         int maxSteps();
 
         @WithName("max-inner-steps")
-        @WithDefault("100")
+        @WithDefault("20")
         int maxInnerSteps();
+
+        /**
+         * Most UNet evaluations one inversion may cost (DDIM inversion + optimization + reconstruction; see
+         * {@link UnetBudget}). The default admits SD 1.5's reference settings, 50 steps × 10 inner passes
+         * of null-text (1750), with room for the global variant at those settings (2150).
+         */
+        @WithName("max-unet-evaluations")
+        @WithDefault("2500")
+        long maxUnetEvaluations();
 
         @WithName("max-guidance-scale")
         @WithDefault("50")
@@ -151,6 +186,19 @@ public interface RecaptionConfig {
     }
 
     interface EditDefaults {
+        /**
+         * How long an edit waits for its inversion to complete, counted from the edit's first delivery: while
+         * the inversion is queued, running or not yet requested, the edit is put back on its topic.
+         */
+        @WithName("inversion-wait")
+        @WithDefault("PT30M")
+        Duration inversionWait();
+
+        /** How long an edit waiting for its inversion is held before it is put back on its topic. */
+        @WithName("requeue-delay")
+        @WithDefault("PT2S")
+        Duration requeueDelay();
+
         @WithName("cross-replace-steps")
         @WithDefault("0.8")
         double crossReplaceSteps();
@@ -164,9 +212,12 @@ public interface RecaptionConfig {
         Retry retry();
 
         interface Retry {
-            /** Attempts of one S3 call before the job fails with STORAGE_UNAVAILABLE. */
-            @WithDefault("6")
-            int attempts();
+            /**
+             * How long an S3 call is retried outside a job (a job retries until its deadline).
+             */
+            @WithName("max-wait")
+            @WithDefault("PT30S")
+            Duration maxWait();
 
             /** Wait before the second attempt; doubled after each failure up to the maximum. */
             @WithName("initial-backoff")
@@ -196,5 +247,33 @@ public interface RecaptionConfig {
         @WithName("shutdown-grace")
         @WithDefault("PT30S")
         Duration shutdownGrace();
+
+        /**
+         * A job's deadline from its start: checked between engine steps (JOB_TIMEOUT) and bounding every retry
+         * of S3 and Kafka within it.
+         */
+        @WithDefault("PT30M")
+        Duration deadline();
+
+        /** A running job that reports no progress for this long fails the liveness check (a hung GPU). */
+        @WithName("stall-timeout")
+        @WithDefault("PT10M")
+        Duration stallTimeout();
+
+        /** Starts of one job (lease attempts that never finished) after which it is poison (DLQ POISON). */
+        @WithName("max-starts")
+        @WithDefault("3")
+        int maxStarts();
+    }
+
+    interface Lease {
+        /** How long a lease holds without renewal: after a crash, the time before another worker takes over. */
+        @WithDefault("PT60S")
+        Duration duration();
+
+        /** How often the running job's lease is renewed. */
+        @WithName("renew-interval")
+        @WithDefault("PT15S")
+        Duration renewInterval();
     }
 }

@@ -222,11 +222,8 @@ public final class RequestReader {
         return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
-    /** Reasons quote user input; keep them short (a caption may be a megabyte). */
+    /** Reasons quote user input: short (a caption may be a megabyte) and without control characters. */
     static String clip(String text) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        return LogSafe.text(text);
     }
 }

@@ -1,5 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.diffusion.InputRejectedException;
+import io.recaption.editing.CaptionEdit;
+
 import io.recaption.inversion.InversionMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,8 @@ public class RequestValidator {
 
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
         String caption = caption(request.caption());
-        ImageRef image = new ImageRef(inputBucket(request.imageBucket()), imageKey(request.imageKey()));
+        String bucket = inputBucket(request.imageBucket());
+        ImageRef image = new ImageRef(bucket, allowedInput(bucket, imageKey(request.imageKey())));
         RecaptionConfig.InversionDefaults defaults = config.inversion();
         RecaptionConfig.Limits limits = config.limits();
         String methodName = request.method() == null ? defaults.method() : request.method();
@@ -45,6 +49,12 @@ public class RequestValidator {
                 integer("options.innerSteps", request.innerSteps(), defaults.innerSteps(), 0, limits.maxInnerSteps()),
                 real("options.earlyStopEpsilon", request.earlyStopEpsilon(), defaults.earlyStopEpsilon(), 0, 1),
                 Boolean.TRUE.equals(request.truncateCaption()));
+        long cost = UnetBudget.inversion(options.method(), options.steps(), options.innerSteps());
+        if (cost > limits.maxUnetEvaluations()) {
+            throw new JobFailure(ErrorCode.BUDGET_EXCEEDED, "steps " + options.steps() + " × innerSteps " + options.innerSteps()
+                    + " of " + options.method().label() + " cost " + cost + " UNet evaluations, at most "
+                    + limits.maxUnetEvaluations() + " are accepted");
+        }
         return new InversionJob(request.requestId(), image, caption, options);
     }
 
@@ -59,7 +69,7 @@ public class RequestValidator {
         Map<String, Double> emphasis = new LinkedHashMap<>();
         for (Map.Entry<String, Double> entry : request.emphasis().entrySet()) {
             String word = singleWord("emphasis", entry.getKey());
-            if (!captionWords.contains(normalize(word))) {
+            if (!captionWords.contains(CaptionEdit.wordKey(word))) {
                 throw new JobFailure(ErrorCode.EMPHASIS_WORD_NOT_IN_CAPTION,
                         "emphasis word '" + RequestReader.clip(word) + "' is not a word of the caption");
             }
@@ -114,6 +124,30 @@ public class RequestValidator {
         return bucket;
     }
 
+    /**
+     * Inputs come from under the configured prefixes only ({@code recaption.input.prefixes}), and never from the
+     * worker's own artifacts (another user's inversion or edit) whatever the prefixes say.
+     */
+    private String allowedInput(String bucket, String key) throws JobFailure {
+        boolean artifactsBucket = bucket.equals(config.artifacts().bucket());
+        String artifacts = artifactsPrefix();
+        if (artifactsBucket && (key.startsWith(artifacts + "inversions/") || key.startsWith(artifacts + "edits/"))) {
+            throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
+                    + "' is one of the worker's own artifacts, not an input");
+        }
+        List<String> prefixes = config.input().prefixes().stream().map(String::strip).filter(p -> !p.isEmpty()).toList();
+        if (!prefixes.isEmpty() && prefixes.stream().noneMatch(key::startsWith)) {
+            throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
+                    + "' is not under an input prefix (" + String.join(", ", prefixes) + ")");
+        }
+        return key;
+    }
+
+    private String artifactsPrefix() {
+        String prefix = config.artifacts().prefix().orElse("").strip();
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+    }
+
     /** Keys must be relative paths of plain segments: no '..' or '.', no leading '/', no backslash or controls. */
     private String imageKey(String key) throws JobFailure {
         int max = config.limits().maxKeyLength();
@@ -146,20 +180,13 @@ public class RequestValidator {
         return word.strip();
     }
 
-    /** Words as the caption is split for token positions (DESIGN §4): on spaces, compared without case or edge punctuation. */
-    static List<String> words(String caption) {
-        List<String> words = new ArrayList<>();
-        for (String word : caption.strip().split("\\s+")) {
-            String normalized = normalize(word);
-            if (!normalized.isEmpty()) {
-                words.add(normalized);
-            }
+    /** The caption's words as editing matches them (inline emphasis removed); refuses a malformed inline factor. */
+    static List<String> words(String caption) throws JobFailure {
+        try {
+            return CaptionEdit.wordKeys(caption);
+        } catch (InputRejectedException e) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS, e.getMessage());
         }
-        return words;
-    }
-
-    private static String normalize(String word) {
-        return word.toLowerCase(Locale.ROOT).replaceAll("^\\p{Punct}+|\\p{Punct}+$", "");
     }
 
     private static int integer(String field, Double value, int fallback, int min, int max) throws JobFailure {

@@ -1,14 +1,17 @@
 package io.recaption.worker;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.arc.DefaultBean;
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.ModelIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
- * Stands in while no engine bean is deployed: never ready (so readiness stays down) and fails every job with
- * {@link ErrorCode#ENGINE_UNAVAILABLE}. Any other {@code JobEngine} bean replaces it.
+ * Stands in while no engine bean is deployed: never ready, its load failed for good, so readiness, startup and
+ * liveness report it and no record is consumed. Any other {@code JobEngine} bean replaces it.
  */
 @DefaultBean
 @ApplicationScoped
@@ -20,13 +23,23 @@ public class UnavailableEngine implements JobEngine {
     }
 
     @Override
-    public ObjectNode invert(Path imageFile, String caption, InversionOptions options, Path outDir, DoubleConsumer progress)
-            throws JobFailure {
+    public Optional<String> loadFailure() {
+        return Optional.of("no model engine is deployed in this worker");
+    }
+
+    @Override
+    public ModelIdentity model() {
+        throw new IllegalStateException("no model engine is deployed in this worker");
+    }
+
+    @Override
+    public InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+            DoubleConsumer progress) throws JobFailure {
         throw unavailable();
     }
 
     @Override
-    public ObjectNode edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress)
+    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress)
             throws JobFailure {
         throw unavailable();
     }

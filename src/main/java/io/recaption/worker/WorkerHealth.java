@@ -8,11 +8,19 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
 
 /**
  * The worker's own health checks, next to SmallRye's per-channel Kafka checks and the Kafka client's broker
- * check. Readiness: the engine's model is loaded, the artifacts bucket answers, and the worker is not shutting
- * down. Liveness reports the running job but never fails because of it: a long inversion is normal.
+ * check.
+ * <ul>
+ *   <li>Startup: the model is loaded (down while it loads and when it failed to).
+ *   <li>Readiness: the model is loaded, S3 answers (the worker's last calls succeeded and the bucket answers
+ *       now), and the worker is not shutting down.
+ *   <li>Liveness: down when the model cannot be loaded (Kubernetes restarts the container instead of leaving a
+ *       pod that can never work) and when the running job has made no progress for
+ *       {@code recaption.jobs.stall-timeout} (a hung GPU). A long job that progresses is never a reason.
+ * </ul>
  */
 public final class WorkerHealth {
 
@@ -20,31 +28,54 @@ public final class WorkerHealth {
 
     private WorkerHealth() {}
 
+    @Startup
+    @ApplicationScoped
+    public static class Started implements HealthCheck {
+
+        private final JobEngine engine;
+        private final WorkerGates gates;
+
+        public Started(JobEngine engine, WorkerGates gates) {
+            this.engine = engine;
+            this.gates = gates;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-model").status(engine.ready());
+            gates.loadFailure().ifPresent(failure -> builder.withData("loadFailure", failure));
+            return builder.build();
+        }
+    }
+
     @Readiness
     @ApplicationScoped
     public static class Ready implements HealthCheck {
 
         private final JobEngine engine;
         private final ArtifactStore store;
+        private final StorageHealth storage;
         private final JobLifecycle lifecycle;
 
-        public Ready(JobEngine engine, ArtifactStore store, JobLifecycle lifecycle) {
+        public Ready(JobEngine engine, ArtifactStore store, StorageHealth storage, JobLifecycle lifecycle) {
             this.engine = engine;
             this.store = store;
+            this.storage = storage;
             this.lifecycle = lifecycle;
         }
 
         @Override
         public HealthCheckResponse call() {
             boolean engineReady = engine.ready();
-            boolean s3 = store.reachable(S3_TIMEOUT);
+            boolean s3 = storage.up() && store.reachable(S3_TIMEOUT);
             boolean accepting = lifecycle.accepting();
-            return HealthCheckResponse.named("recaption-worker")
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-worker")
                     .withData("engine", engineReady)
                     .withData("s3", s3)
                     .withData("accepting", accepting)
-                    .status(engineReady && s3 && accepting)
-                    .build();
+                    .status(engineReady && s3 && accepting);
+            storage.downSince().ifPresent(since -> builder.withData("s3DownSince", since.toString()));
+            return builder.build();
         }
     }
 
@@ -53,10 +84,14 @@ public final class WorkerHealth {
     public static class Live implements HealthCheck {
 
         private final JobLifecycle lifecycle;
+        private final WorkerGates gates;
+        private final RecaptionConfig config;
         private final Clock clock = Clock.systemUTC();
 
-        public Live(JobLifecycle lifecycle) {
+        public Live(JobLifecycle lifecycle, WorkerGates gates, RecaptionConfig config) {
             this.lifecycle = lifecycle;
+            this.gates = gates;
+            this.config = config;
         }
 
         @Override
@@ -64,8 +99,12 @@ public final class WorkerHealth {
             HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-job").up();
             lifecycle.current().ifPresent(job -> builder
                     .withData("kind", job.kind().wireName())
-                    .withData("id", job.id())
-                    .withData("seconds", Duration.between(job.startedAt(), clock.instant()).toSeconds()));
+                    .withData("id", LogSafe.text(job.id()))
+                    .withData("seconds", Duration.between(job.startedAt(), clock.instant()).toSeconds())
+                    .withData("secondsSinceProgress", Duration.between(job.lastProgress(), clock.instant()).toSeconds()));
+            lifecycle.stalled().ifPresent(job -> builder.down().withData("stalled",
+                    "no progress for more than " + config.jobs().stallTimeout()));
+            gates.loadFailure().ifPresent(failure -> builder.down().withData("modelLoadFailure", failure));
             return builder.build();
         }
     }

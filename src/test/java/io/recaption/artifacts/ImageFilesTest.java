@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class ImageFilesTest {
 
     private static final ImageFiles.Limits LIMITS = ImageFiles.Limits.defaults();

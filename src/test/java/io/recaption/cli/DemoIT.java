@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * world's detectors, as its caption says (the end-to-end semantic check). The caption editor starts beside the
  * worker and reads the demo's inversion back.
  */
+@Tag("integration")
 class DemoIT {
 
     @TempDir

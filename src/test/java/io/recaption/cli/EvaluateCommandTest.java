@@ -10,11 +10,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** evaluate writes its three files from the command line; a missing or wrong-sized model is refused. */
+@Tag("unit")
 class EvaluateCommandTest {
 
     @TempDir

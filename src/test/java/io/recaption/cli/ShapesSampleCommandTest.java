@@ -17,11 +17,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** shapes-sample writes what its captions say, the same for the same seed. */
+@Tag("unit")
 class ShapesSampleCommandTest {
 
     @TempDir

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recaption.Fixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The bench runs on the tiny model and prints its figures (which are reported, never asserted). */
+@Tag("unit")
 class UnetBenchCommandTest {
 
     @Test

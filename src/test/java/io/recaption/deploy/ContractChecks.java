@@ -44,7 +44,8 @@ final class ContractChecks {
      * Keys of the worker's {@code @ConfigMapping} (issue 4) that the deployment sets, taken on trust only while the
      * worker's classes are not compiled into target/classes; once they are, its mapping is read instead.
      */
-    static final Set<String> WORKER_KEYS_BEFORE_MERGE = Set.of("recaption.input.buckets", "recaption.jobs.shutdown-grace");
+    static final Set<String> WORKER_KEYS_BEFORE_MERGE = Set.of("recaption.input.buckets", "recaption.jobs.shutdown-grace",
+            "recaption.input.prefixes", "recaption.model.name", "recaption.worker-id");
 
     /** ConfigMap entries read by the deployment itself (the model-sync init container), not by the worker. */
     static final Set<String> DEPLOYMENT_ONLY_ENV = Set.of("MODEL_S3_URI");
@@ -107,6 +108,7 @@ final class ContractChecks {
         checkService(podLabels, worker.get(), httpPort);
         checkDisruptionBudget(podLabels);
         checkScaledObject(deployment, env);
+        violations.addAll(FleetChecks.check(manifests, deployment, worker.get()));
     }
 
     // ---- environment ----

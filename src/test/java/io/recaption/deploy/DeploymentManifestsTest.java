@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * consumer group, environment-variable names, ports, health paths. {@link KustomizeRenderTest} runs the same
  * checks on every rendered overlay. Each way of breaking the contract below must be reported.
  */
+@Tag("integration")
 class DeploymentManifestsTest {
 
     private static Manifests base() {
@@ -144,7 +146,23 @@ class DeploymentManifestsTest {
                         "no Service selects the worker pods"),
                 breakage("a disruption budget that blocks every drain",
                         m -> spec(m, "PodDisruptionBudget").put("minAvailable", 1),
-                        "minAvailable"));
+                        "minAvailable"),
+                breakage("a worker without its pod's name as its id",
+                        m -> ((ObjectNode) worker(m)).remove("env"),
+                        FleetChecks.WORKER_ID_ENV),
+                breakage("a Kubernetes API token mounted for nothing",
+                        m -> ((ObjectNode) podSpec(m)).put("automountServiceAccountToken", true),
+                        "automountServiceAccountToken"),
+                breakage("a NetworkPolicy that selects other pods",
+                        m -> ((ObjectNode) spec(m, "NetworkPolicy").path("podSelector").path("matchLabels"))
+                                .put("app.kubernetes.io/name", "other"),
+                        "no NetworkPolicy selects the worker pods"),
+                breakage("a NetworkPolicy open to every source",
+                        m -> ((ObjectNode) spec(m, "NetworkPolicy").path("ingress").get(0)).remove("from"),
+                        "admits every source"),
+                breakage("egress to the instance metadata endpoint",
+                        m -> ((ObjectNode) spec(m, "NetworkPolicy").path("egress").get(0).path("to").get(0).path("ipBlock")).remove("except"),
+                        "instance metadata endpoint"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the libtorch selection it bakes into the runtime environment (against the pom and DJL's JNI jar), and what the
  * Kubernetes manifests assume of the image (user, port, command, writable paths).
  */
+@Tag("integration")
 class DockerfileTest {
 
     private static final String GPU_FLAVOR = "cu128";

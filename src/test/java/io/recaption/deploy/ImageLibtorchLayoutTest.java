@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * write nothing to DJL's cache directory. The CUDA natives come from download.pytorch.org at image build time,
  * which this machine cannot reach; for cu128 only the JNI step is run.
  */
+@Tag("integration")
 class ImageLibtorchLayoutTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the result as it would be applied: the same contract as {@link DeploymentManifestsTest} (after kustomize's
  * rewrites: generated ConfigMap names, images, patches), one namespace, and the overlay's hardware.
  */
+@Tag("integration")
 class KustomizeRenderTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
@@ -73,7 +75,8 @@ class KustomizeRenderTest {
         assertEquals(List.of(), violations, "k8s/overlays/" + overlay + ":\n" + String.join("\n", violations));
 
         Set<String> kinds = Set.copyOf(rendered.documents().stream().map(d -> d.path("kind").asText()).toList());
-        assertEquals(Set.of("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "ScaledObject"), kinds);
+        assertEquals(Set.of("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
+                "NetworkPolicy", "ScaledObject"), kinds);
 
         String namespace = rendered.single("Namespace").orElseThrow().path("metadata").path("name").asText();
         for (ObjectNode object : rendered.documents()) {

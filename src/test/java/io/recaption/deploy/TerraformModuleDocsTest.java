@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The module's README documents every variable and output it declares (no terraform needed). */
+@Tag("integration")
 class TerraformModuleDocsTest {
 
     @Test

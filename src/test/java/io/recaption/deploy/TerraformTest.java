@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The mirror is /opt/tf-plugins unless {@code TF_PLUGIN_MIRROR} names another; without terraform or a mirror
  * the tests are skipped (terraform init would need the network).
  */
+@Tag("integration")
 class TerraformTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);

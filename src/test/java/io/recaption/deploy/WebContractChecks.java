@@ -92,6 +92,7 @@ final class WebContractChecks {
         checkIdentity(podSpec);
         checkSecurity(podSpec, web);
         checkService(pod.path("metadata").path("labels"));
+        checkNetworkPolicy(pod.path("metadata").path("labels"));
         checkIngresses();
     }
 
@@ -155,6 +156,9 @@ final class WebContractChecks {
             fail("the editor's ServiceAccount '" + name + "' is not among its manifests");
             return;
         }
+        if (podSpec.path("automountServiceAccountToken").asBoolean(true)) {
+            fail("the editor's pods mount a Kubernetes API token (automountServiceAccountToken) they never use");
+        }
         String role = account.get().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText("");
         if (!IRSA_ROLE.matcher(role).matches()) {
             fail("ServiceAccount " + name + " has no eks.amazonaws.com/role-arn annotation with an IAM role ARN");
@@ -178,6 +182,16 @@ final class WebContractChecks {
         boolean tmp = stream(container.path("volumeMounts")).anyMatch(m -> "/tmp".equals(m.path("mountPath").asText()));
         if (!tmp) {
             fail("the editor writes uploads to /tmp while it checks them: mount a volume there (the root filesystem is read-only)");
+        }
+    }
+
+    /** A NetworkPolicy of the editor's pods that keeps them off the instance metadata endpoint (the node's role). */
+    private void checkNetworkPolicy(JsonNode podLabels) {
+        boolean guarded = web.all("NetworkPolicy").stream()
+                .filter(p -> contains(podLabels, p.path("spec").path("podSelector").path("matchLabels")))
+                .anyMatch(p -> p.path("spec").path("egress").toString().contains("169.254.169.254/32"));
+        if (!guarded) {
+            fail("no NetworkPolicy keeps the editor's pods from the instance metadata endpoint (169.254.169.254)");
         }
     }
 

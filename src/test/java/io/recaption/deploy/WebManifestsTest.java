@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The caption editor's manifests (k8s/web, and its Ingress example) against the application and the worker's base,
  * as written and as kubectl renders them; and each way of breaking that agreement must be reported.
  */
+@Tag("integration")
 class WebManifestsTest {
 
     static Path webDir() {
@@ -56,7 +58,7 @@ class WebManifestsTest {
     @Test
     void webAgreesWithTheApplicationAndTheWorker() {
         Manifests web = web();
-        assertEquals(Set.of("ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "Ingress"),
+        assertEquals(Set.of("ServiceAccount", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "Ingress"),
                 Set.copyOf(web.documents().stream().map(d -> d.path("kind").asText()).toList()));
         List<String> violations = WebContractChecks.check(web, worker(), Project.applicationProperties());
         assertEquals(List.of(), violations, "k8s/web:\n" + String.join("\n", violations));
@@ -97,6 +99,10 @@ class WebManifestsTest {
                 breakage("CORS switched on", m -> data(m).put("QUARKUS_HTTP_CORS_ENABLED", "true"), "CORS"),
                 breakage("the worker's identity", m -> ((ObjectNode) podSpec(m)).put("serviceAccountName", "recaption-worker"),
                         "ServiceAccount 'recaption-worker'"),
+                breakage("an API token mounted", m -> ((ObjectNode) podSpec(m)).put("automountServiceAccountToken", true),
+                        "automountServiceAccountToken"),
+                breakage("egress to the instance metadata", m -> m.single("NetworkPolicy").orElseThrow().remove("spec"),
+                        "instance metadata endpoint"),
                 breakage("a readiness probe on the wrong path",
                         m -> ((ObjectNode) web(m).path("readinessProbe").path("httpGet")).put("path", "/q/health"), "readinessProbe"),
                 breakage("a writable root filesystem",

@@ -22,10 +22,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** DDIM against diffusers' DDIMScheduler (reference README: timesteps exact, the rest ≤ 1e-5). */
+@Tag("conformance")
 class DdimSchedulerTest {
 
     private static final double TOLERANCE = 1e-5;

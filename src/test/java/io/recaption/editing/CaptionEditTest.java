@@ -10,9 +10,11 @@ import io.recaption.diffusion.InputRejectedException;
 import io.recaption.model.clip.ClipTokenizer;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Word positions, token mappers and the edit derivation on the papers' captions. */
+@Tag("unit")
 class CaptionEditTest {
 
     private final ClipTokenizer tokenizer = ClipTokenizer.load(Fixtures.tinySd().resolve("tokenizer"));

@@ -12,9 +12,11 @@ import ai.djl.ndarray.types.Shape;
 import io.recaption.model.unet.AttentionSite;
 import io.recaption.model.unet.AttentionSite.Place;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Which layers LocalBlend reads, and that its mask keeps the source outside the attended region. */
+@Tag("unit")
 class LocalBlendTest {
 
     private static final List<Integer> SD_LAYOUT = List.of(1, 2, 4);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * reweight, and the same prompts with empty windows), from the reference start latent with the
  * empty-caption embedding as the unconditional one.
  */
+@Tag("conformance")
 class PromptToPromptConformanceTest {
 
     private static StableDiffusion model;

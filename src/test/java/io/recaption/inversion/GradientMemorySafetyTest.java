@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * any of them left in the UNet's or the scheduler's path, collecting that memory before backward
  * turns this gradient into garbage or NaN.
  */
+@Tag("unit")
 class GradientMemorySafetyTest {
 
     @Test

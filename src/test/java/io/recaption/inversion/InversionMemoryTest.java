@@ -12,12 +12,14 @@ import io.recaption.diffusion.StableDiffusion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Whole inversions (DDIM inversion, per-step null-text optimization with gradients, reconstruction) in a
  * loop leave no arrays behind in the caller's or the model's managers, and resident memory flat.
  */
+@Tag("unit")
 class InversionMemoryTest {
 
     @Test

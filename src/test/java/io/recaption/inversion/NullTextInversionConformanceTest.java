@@ -8,13 +8,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.Fixtures;
+import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.GuidedDenoiser;
 import io.recaption.diffusion.ProgressListener;
-import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
-import io.recaption.diffusion.StepHook;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * NullTextPipeline (10 steps, 5 inner steps, guidance 7.5; settings in cases.json), chained as a
  * user runs them: each stage starts from this implementation's previous stage.
  */
+@Tag("conformance")
 class NullTextInversionConformanceTest {
 
     private static StableDiffusion model;
@@ -53,7 +54,7 @@ class NullTextInversionConformanceTest {
         NDArray empty = model.encodeIds(List.of(model.tokenizer().encode("")), manager);
 
         NDArray pixels = cases.get("vae.pixels");
-        NDArray z0 = new Inverter(model).encode(pixels);
+        NDArray z0 = model.encode(pixels);
         Fixtures.assertMaxAbs("nti.z0", cases.get("nti.z0"), z0, 1e-3);
 
         List<NDArray> trajectory = new DdimInversion(denoiser, model.scheduler())
@@ -61,11 +62,16 @@ class NullTextInversionConformanceTest {
         Fixtures.assertMaxAbs("nti.ddim_trajectory", cases.get("nti.ddim_trajectory"),
                 NDArrays.concat(new NDList(trajectory), 0), 1e-3);
 
-        NullTextOptimization.Settings optimization = new NullTextOptimization.Settings(
-                settings.path("inner_steps").asInt(), settings.path("early_stop_epsilon").asDouble(), 2e-5, 1e-2, 0.01,
-                (float) settings.path("guidance_scale").asDouble());
-        NullTextOptimization.Result result = new NullTextOptimization(denoiser, model.scheduler())
-                .perStep(trajectory, cond, empty, optimization, ProgressListener.NONE);
+        // the rest through the path users run: Inverter with the product's defaults, only the case's step counts
+        // changed — so a wrong default (guidance, early stop, learning rate or its decay) fails here
+        InversionSettings user = InversionSettings.defaults().withSteps(steps)
+                .withInnerSteps(settings.path("inner_steps").asInt());
+        assertEquals(settings.path("guidance_scale").asDouble(), user.guidance(), 0.0, "default guidance");
+        assertEquals(settings.path("early_stop_epsilon").asDouble(), user.earlyStopEpsilon(), 0.0, "default ε");
+        Inverter.Inversion result = new Inverter(model).invert(pixels,
+                Caption.of(model.tokenizer(), settings.path("prompt").asText(), false), user, ProgressListener.NONE);
+        Fixtures.assertMaxAbs("nti.ddim_trajectory z_T (via Inverter)",
+                cases.get("nti.ddim_trajectory").get(steps).expandDims(0), result.zT(), 1e-3);
         NDArray expected = cases.get("nti.null_embeddings");
         for (int i = 0; i < steps; i++) {
             System.out.printf("  null embedding of step %d: relative L2 %.3e%n", i,
@@ -78,12 +84,13 @@ class NullTextInversionConformanceTest {
         for (int i = 0; i < steps; i++) {
             assertEquals(innerRun.get(i).asInt(), result.innerStepsRun()[i], "inner steps run at step " + i);
         }
-
-        NDArray reconstruction = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(
-                trajectory.get(steps), cond, result.nullEmbeddings(), optimization.guidance(), null, StepHook.NONE),
-                ProgressListener.NONE);
-        Fixtures.assertMaxAbs("nti.reconstruction_latent", cases.get("nti.reconstruction_latent"), reconstruction,
-                1e-3);
-        System.out.printf("unet evaluations for the 10-step inversion: %d%n", denoiser.evaluations());
+        JsonNode lastLosses = settings.path("last_losses");
+        for (int i = 0; i < steps; i++) {
+            assertEquals(lastLosses.get(i).asDouble(), result.finalLosses()[i], 1e-2 * lastLosses.get(i).asDouble()
+                    + 1e-6, "last loss at step " + i);
+        }
+        Fixtures.assertMaxAbs("nti.reconstruction_latent", cases.get("nti.reconstruction_latent"),
+                result.reconstructionLatent(), 1e-3);
+        System.out.printf("unet evaluations for the 10-step inversion: %d%n", result.unetEvaluations());
     }
 }

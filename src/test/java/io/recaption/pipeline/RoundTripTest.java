@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.Fixtures;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.ProgressListener;
@@ -22,12 +21,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Invert the reference photo with the tiny model, edit it twice, read everything back; refuse broken folders. */
+@Tag("unit")
 class RoundTripTest {
 
     private static StableDiffusion model;
@@ -56,13 +57,14 @@ class RoundTripTest {
     @Test
     void invertThenEditTwiceWithoutRedoingTheInversion() throws Exception {
         Path inversion = tmp.resolve("inversion");
-        ObjectNode manifest = recaptioner.invert(photo, "a cat sitting next to a mirror",
+        InversionManifest manifest = recaptioner.invert(photo, "a cat sitting next to a mirror",
                 quick(InversionMethod.NULL_TEXT), inversion, ProgressListener.NONE);
         for (String name : InversionFiles.ALL) {
             assertTrue(Files.size(inversion.resolve(name)) > 0, name);
         }
-        assertEquals(6, manifest.path("innerStepsRun").size());
-        assertTrue(manifest.path("psnr").isNumber());
+        assertEquals(6, manifest.innerStepsRun().size());
+        assertTrue(Double.isFinite(manifest.psnr()));
+        assertEquals(recaptioner.identity(), manifest.model(), "the model's identity, not its path");
         BufferedImage reconstruction = ImageIO.read(inversion.resolve(InversionFiles.RECONSTRUCTION).toFile());
         assertEquals(256, reconstruction.getWidth());
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -72,20 +74,20 @@ class RoundTripTest {
         }
         long before = Files.getLastModifiedTime(inversion.resolve(InversionFiles.MANIFEST)).toMillis();
         Path tiger = tmp.resolve("tiger.png");
-        ObjectNode swap = recaptioner.edit(inversion, new Recaptioner.EditRequest("a tiger sitting next to a mirror",
+        EditManifest swap = recaptioner.edit(inversion, new Recaptioner.EditRequest("a tiger sitting next to a mirror",
                 Map.of(), List.of("cat", "tiger")), EditSettings.defaults(), tiger, ProgressListener.NONE);
-        assertEquals("replace", swap.path("editType").asText());
+        assertEquals("replace", swap.editType());
         Path silver = tmp.resolve("silver.png");
-        ObjectNode refine = recaptioner.edit(inversion, new Recaptioner.EditRequest(
+        EditManifest refine = recaptioner.edit(inversion, new Recaptioner.EditRequest(
                 "a silver cat sculpture sitting next to a (mirror:2)", Map.of(), List.of()), EditSettings.defaults(),
                 silver, ProgressListener.NONE);
-        assertEquals("refine", refine.path("editType").asText());
-        assertEquals(2.0, refine.path("emphasis").path("mirror").asDouble());
+        assertEquals("refine", refine.editType());
+        assertEquals(2.0, refine.emphasis().get("mirror"));
         for (Path png : List.of(tiger, silver)) {
             BufferedImage image = ImageIO.read(png.toFile());
             assertEquals(256, image.getWidth(), png.toString());
         }
-        assertEquals(6 * 4, swap.path("unetEvaluations").asInt(), "an edit samples only: steps × [∅, C] × 2 images");
+        assertEquals(6 * 4, swap.unetEvaluations(), "an edit samples only: steps × [∅, C] × 2 images");
         assertEquals(before, Files.getLastModifiedTime(inversion.resolve(InversionFiles.MANIFEST)).toMillis(),
                 "editing does not touch the inversion");
     }
@@ -117,9 +119,9 @@ class RoundTripTest {
     void otherMethodsWriteCompleteInversions() throws Exception {
         for (InversionMethod method : List.of(InversionMethod.NEGATIVE_PROMPT, InversionMethod.GLOBAL_NULL_TEXT)) {
             Path dir = tmp.resolve(method.label());
-            ObjectNode manifest = recaptioner.invert(photo, "a cat sitting next to a mirror", quick(method), dir,
+            InversionManifest manifest = recaptioner.invert(photo, "a cat sitting next to a mirror", quick(method), dir,
                     ProgressListener.NONE);
-            assertEquals(method.label(), manifest.path("method").asText());
+            assertEquals(method.label(), manifest.method());
             try (NDManager manager = NDManager.newBaseManager()) {
                 assertEquals(6, InversionFiles.read(dir, manager).steps());
             }
@@ -148,6 +150,43 @@ class RoundTripTest {
         Files.writeString(badJson.resolve(InversionFiles.MANIFEST), "{ not json");
         assertRefused(badJson, request, edited, "not valid JSON");
         assertRefused(tmp.resolve("nowhere"), request, edited, "no inversion folder");
+    }
+
+    @Test
+    void anInversionMadeByAnotherModelIsRefusedWithModelMismatch() throws Exception {
+        Path inversion = tmp.resolve("other-model");
+        InversionManifest manifest = recaptioner.invert(photo, "a cat sitting next to a mirror",
+                quick(InversionMethod.NEGATIVE_PROMPT), inversion, ProgressListener.NONE);
+        ModelIdentity other = new ModelIdentity("another-snapshot", "sha256:" + "0".repeat(64));
+        Manifests.write(inversion, new InversionManifest(manifest.formatVersion(), other, manifest.caption(),
+                manifest.captionTokens(), manifest.captionTruncated(), manifest.method(), manifest.settings(),
+                manifest.imageSize(), manifest.sourceWidth(), manifest.sourceHeight(), manifest.innerStepsRun(),
+                manifest.finalLosses(), manifest.unetEvaluations(), manifest.psnr(), manifest.seconds(),
+                manifest.createdAt(), null));
+        InputRejectedException e = assertThrows(InputRejectedException.class, () -> recaptioner.edit(inversion,
+                new Recaptioner.EditRequest("a dog sitting next to a mirror", Map.of(), List.of()),
+                EditSettings.defaults(), tmp.resolve("x.png"), ProgressListener.NONE));
+        System.out.println("refused: " + e.getMessage());
+        assertEquals(io.recaption.diffusion.Refusal.MODEL_MISMATCH, e.refusal());
+    }
+
+    @Test
+    void theModelIdentityIsTheSameWhereverTheSnapshotLies() throws Exception {
+        Path copy = tmp.resolve("mounted-elsewhere");
+        try (var walk = Files.walk(Fixtures.tinySd())) {
+            for (Path file : walk.toList()) {
+                Path target = copy.resolve(Fixtures.tinySd().relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        assertEquals(recaptioner.identity().hash(), ModelIdentity.of(copy, null).hash());
+        Path config = copy.resolve("unet/config.json");
+        Files.writeString(config, Files.readString(config).replace("{", "{\"retrained\": true, "));
+        assertTrue(!recaptioner.identity().sameModel(ModelIdentity.of(copy, null)), "a changed config is another model");
     }
 
     private void assertRefused(Path dir, Recaptioner.EditRequest request, Path out, String expected) {

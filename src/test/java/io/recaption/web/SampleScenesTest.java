@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * them and the detectors could read them): each bundled PNG equals the renderer's image of its caption, pixel for
  * pixel. {@code -Drecaption.samples.write=true} (re)writes them from samples.json.
  */
+@Tag("unit")
 class SampleScenesTest {
 
     static final Path SAMPLES = Path.of("src/main/resources/META-INF/resources/assets/samples");

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * publishes: upload, invert, poll, fetch the images, edit twice, read the history; progress while a job runs;
  * the page, its headers and the OpenAPI document.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WebTestProfile.class)
 class WebApiFlowTest {

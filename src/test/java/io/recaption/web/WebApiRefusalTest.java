@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Every refusal of the editor's API, each with its status and code, on the real stack: what the worker would
  * refuse is refused before it is published, with the worker's code.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WebTestProfile.class)
 class WebApiRefusalTest {

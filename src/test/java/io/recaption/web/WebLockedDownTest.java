@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * credentials is refused except the health probes, either credential passes, and an inversion that cannot be
  * published is refused with 503 and leaves nothing behind. Readiness says Kafka is down.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WebLockedDownTest.LockedDown.class)
 class WebLockedDownTest {

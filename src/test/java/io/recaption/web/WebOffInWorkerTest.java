@@ -10,9 +10,11 @@ import io.recaption.worker.TestImages;
 import io.recaption.worker.WorkerTestProfile;
 import java.net.URL;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The worker ({@code serve}'s profile) serves neither the page nor /api: uploads and requests go through `web`. */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class WebOffInWorkerTest {

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * in headers) or a failed event with a clear code, and the consumers keep going (a good inversion and edit
  * succeed after all of them). Prints a table of what was observed.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class BadInputTest {

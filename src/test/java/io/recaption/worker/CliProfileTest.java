@@ -22,12 +22,14 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every command but {@code serve} runs under the {@code cli} profile: no Kafka channel is created, nothing
  * connects to the configured broker, and no HTTP port is bound.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(CliProfileTest.CliProfile.class)
 class CliProfileTest {

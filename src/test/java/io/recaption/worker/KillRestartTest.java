@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * tests. It is a Quarkus test only to share that application's class loader, hence the one local stack;
  * the worker it exercises is the child process.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class KillRestartTest {
@@ -50,6 +52,7 @@ class KillRestartTest {
     private static final String PHOTO = "uploads/kill/photo.png";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private static Path jar;
     private static LocalStack stack;
@@ -139,6 +142,61 @@ class KillRestartTest {
         }
     }
 
+    @Test
+    void aModelThatCannotBeLoadedConsumesNothingFailsItsChecksAndEndsTheProcess() throws Exception {
+        String pending = Requests.newId("before-model");
+        publish(pending, 5);
+        Map<String, String> broken = Map.of("recaption-test.engine.load-failure", "the snapshot's unet is truncated",
+                "recaption-test.engine.load-delay", "PT1S");
+
+        // kept alive: startup and liveness report the failure; the pending record is not consumed
+        Map<String, String> keep = new LinkedHashMap<>(broken);
+        keep.put("recaption.model.exit-on-load-failure", "false");
+        try (WorkerProcess kept = WorkerProcess.launch("broken-kept", jar, workerConfig("broken-kept", Duration.ofSeconds(5), keep),
+                JVM, jar.getParent().resolve("logs").resolve("broken-kept.log"))) {
+            String[] live = awaitStatus(kept, "q/health/live", 503);
+            System.out.println("liveness with a model that cannot be loaded: " + live[1]);
+            assertTrue(live[1].contains("modelLoadFailure"), live[1]);
+            assertEquals("503", kept.get("q/health/started")[0], "startup reports it too");
+            assertEquals("503", kept.get("q/health/ready")[0]);
+            Thread.sleep(2000);
+            assertTrue(status(pending).isEmpty(), "nothing consumed: no status");
+            assertEquals(0, events(pending).size());
+        }
+
+        // by default the process ends, so that Kubernetes restarts the container
+        try (WorkerProcess exiting = WorkerProcess.launch("broken-exits", jar, workerConfig("broken-exits", Duration.ofSeconds(5), broken),
+                JVM, jar.getParent().resolve("logs").resolve("broken-exits.log"))) {
+            java.util.OptionalInt exit = exiting.awaitExit(TIMEOUT);
+            System.out.println("a worker whose model cannot be loaded exited with " + exit);
+            assertEquals(java.util.OptionalInt.of(WorkerGates.MODEL_LOAD_FAILED), exit);
+        }
+        assertTrue(status(pending).isEmpty(), "still nothing consumed");
+        assertEquals(0, events(pending).size());
+
+        // a worker whose model loads takes the request that waited, and does it once
+        try (WorkerProcess good = worker("model-loads", Duration.ofSeconds(30), Map.of("recaption-test.engine.load-delay", "PT3S"))) {
+            JsonNode event = kafka.awaitEvent(topic(SharedStack.INVERSION_EVENTS), "requestId", pending, TIMEOUT);
+            assertEquals("succeeded", event.path("status").asText());
+            assertFalse(event.path("replayed").asBoolean());
+        }
+        assertEquals(1, events(pending).size());
+    }
+
+    private static String[] awaitStatus(WorkerProcess worker, String path, int expected) throws Exception {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        String[] last = {"-1", "no answer"};
+        while (Instant.now().isBefore(deadline)) {
+            last = worker.get(path);
+            if (last[0].equals(Integer.toString(expected))) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        fail(path + " never answered " + expected + ": " + last[0] + " " + last[1] + "\n" + worker.log());
+        return last;
+    }
+
     private void publish(String id, int steps) {
         var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + id);
         request.with("options").put("steps", steps);
@@ -194,6 +252,18 @@ class KillRestartTest {
 
     /** A worker process on this test's topics and group, its engine taking 0.15 s per step. */
     private static WorkerProcess worker(String name, Duration grace) {
+        return worker(name, grace, Map.of());
+    }
+
+    private static WorkerProcess worker(String name, Duration grace, Map<String, String> extra) {
+        Map<String, String> config = workerConfig(name, grace, extra);
+        long start = System.nanoTime();
+        WorkerProcess worker = WorkerProcess.start(name, jar, config, JVM, jar.getParent().resolve("logs").resolve(name + ".log"), TIMEOUT);
+        System.out.printf("%s ready in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - start) / 1e9, worker.pid(), worker.log());
+        return worker;
+    }
+
+    private static Map<String, String> workerConfig(String name, Duration grace, Map<String, String> extra) {
         Map<String, String> config = new LinkedHashMap<>(stack.quarkusConfig());
         for (String t : List.of(SharedStack.INVERSION_REQUESTS, SharedStack.INVERSION_EVENTS, SharedStack.EDIT_REQUESTS,
                 SharedStack.EDIT_EVENTS, SharedStack.INVERSION_DLQ, SharedStack.EDIT_DLQ)) {
@@ -209,11 +279,11 @@ class KillRestartTest {
         config.put("recaption.input.buckets", SharedStack.UPLOADS_BUCKET);
         config.put("recaption.jobs.status-interval", "PT0.1S");
         config.put("recaption.jobs.shutdown-grace", grace.toString());
+        config.put("recaption.lease.duration", "PT5S");
+        config.put("recaption.lease.renew-interval", "PT1S");
+        config.put("recaption.worker-id", name);
         config.put("recaption-test.engine.step-delay", "PT0.15S");
-        long start = System.nanoTime();
-        WorkerProcess worker = WorkerProcess.start(name, jar, config, List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                jar.getParent().resolve("logs").resolve(name + ".log"), TIMEOUT);
-        System.out.printf("%s ready in %.1f s (pid %d, log %s)%n", name, (System.nanoTime() - start) / 1e9, worker.pid(), worker.log());
-        return worker;
+        config.putAll(extra);
+        return config;
     }
 }

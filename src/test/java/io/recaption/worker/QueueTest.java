@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * 50 inversion requests (and edits interleaved) queued at once: all complete, none is lost, none is done twice
  * (one event and one engine run per id), and never two jobs at the same time.
  */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class QueueTest {

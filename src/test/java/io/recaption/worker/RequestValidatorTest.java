@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Reading and judging requests without Kafka: the edges the end-to-end bad-input test does not walk. */
+@Tag("unit")
 class RequestValidatorTest {
 
     private final RequestValidator validator = new RequestValidator(config(Map.of()));
@@ -45,7 +47,7 @@ class RequestValidatorTest {
     @Test
     void integralFloatsAreIntegers() throws Exception {
         InversionJob job = validator.inversion(RequestReader.inversion(bytes(
-                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\", \"options\": {\"steps\": 20.0, \"method\": \"direct\"}}")));
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, \"caption\": \"a cat\", \"options\": {\"steps\": 20.0, \"method\": \"direct\"}}")));
         assertEquals(20, job.options().steps());
         assertEquals(InversionMethod.DIRECT, job.options().method());
     }
@@ -54,10 +56,56 @@ class RequestValidatorTest {
     void inputBucketsAreAnAllowList() throws Exception {
         RequestValidator twoBuckets = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads,more")));
         assertEquals(List.of("uploads", "more"), twoBuckets.inputBuckets());
-        assertEquals("uploads", twoBuckets.inversion(inversion("a.png", null)).image().bucket());
-        assertEquals("more", twoBuckets.inversion(inversion("a.png", "more")).image().bucket());
+        assertEquals("uploads", twoBuckets.inversion(inversion("uploads/a.png", null)).image().bucket());
+        assertEquals("more", twoBuckets.inversion(inversion("uploads/a.png", "more")).image().bucket());
         assertEquals(ErrorCode.BUCKET_NOT_ALLOWED,
-                assertThrows(JobFailure.class, () -> twoBuckets.inversion(inversion("a.png", "artifacts"))).code());
+                assertThrows(JobFailure.class, () -> twoBuckets.inversion(inversion("uploads/a.png", "artifacts"))).code());
+    }
+
+    @Test
+    void inputsComeFromUnderTheInputPrefixesAndNeverFromTheWorkersOwnArtifacts() throws Exception {
+        assertEquals("uploads/a.png", validator.inversion(inversion("uploads/a.png", null)).image().key());
+        for (String key : List.of("private/a.png", "upload/a.png", "a.png", "inversions/i1/a1-00/reconstruction.png")) {
+            assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
+                    assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
+        }
+        // prefixes that would let the artifacts in do not: another user's inversion or edit is never an input
+        RequestValidator wide = new RequestValidator(config(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,prod/",
+                "recaption.artifacts.prefix", "prod")));
+        assertEquals("inversions/i1/x.png", wide.inversion(inversion("inversions/i1/x.png", null)).image().key(),
+                "inversions/ outside the artifacts prefix is a plain key");
+        for (String key : List.of("prod/inversions/i1/a1-00/reconstruction.png", "prod/edits/e1/a1-00/image.png")) {
+            assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
+                    assertThrows(JobFailure.class, () -> wide.inversion(inversion(key, null)), key).code(), key);
+        }
+        RequestValidator otherBucket = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads",
+                "recaption.input.prefixes", "inversions/")));
+        assertEquals("inversions/x.png", otherBucket.inversion(inversion("inversions/x.png", null)).image().key(),
+                "the artifact prefixes guard the artifacts bucket only");
+    }
+
+    @Test
+    void theUnetBudgetAdmitsTheReferenceSettingsAndRefusesMore() throws Exception {
+        assertEquals(1750, UnetBudget.inversion(InversionMethod.NULL_TEXT, 50, 10), "SD 1.5 reference: 50 + 50·(2 + 3·10) + 2·50");
+        assertEquals(10, validator.inversion(options("\"steps\": 50, \"innerSteps\": 10")).options().innerSteps());
+        assertEquals(InversionMethod.GLOBAL_NULL_TEXT,
+                validator.inversion(options("\"steps\": 50, \"innerSteps\": 10, \"method\": \"global-null-text\"")).options().method());
+        JobFailure over = assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 100, \"innerSteps\": 20")));
+        System.out.println("refused: " + over.getMessage());
+        assertEquals(ErrorCode.BUDGET_EXCEEDED, over.code());
+        assertEquals(ErrorCode.INVALID_OPTIONS,
+                assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 101, \"innerSteps\": 0"))).code(),
+                "steps above max-steps (100)");
+        assertEquals(ErrorCode.INVALID_OPTIONS,
+                assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 10, \"innerSteps\": 21"))).code(),
+                "innerSteps above max-inner-steps (20)");
+        RequestValidator generous = new RequestValidator(config(Map.of("recaption.limits.max-unet-evaluations", "7000")));
+        assertEquals(100, generous.inversion(options("\"steps\": 100, \"innerSteps\": 20")).options().steps());
+    }
+
+    private static WireRequests.Inversion options(String fields) throws InvalidMessage {
+        return RequestReader.inversion(bytes("{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, "
+                + "\"caption\": \"a cat\", \"options\": {" + fields + "}}"));
     }
 
     @Test
@@ -66,6 +114,20 @@ class RequestValidatorTest {
             assertEquals(ErrorCode.INVALID_IMAGE_KEY,
                     assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
         }
+    }
+
+    @Test
+    void emphasisWordsAreMatchedByTheEnginesOwnWordRule() throws Exception {
+        // inline (word:factor) is read as the editor reads it, and symbols and Unicode quotes are edge
+        // punctuation as for the token positions (\p{Punct} alone knew neither)
+        EditJob job = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a (fluffy:2) \u201ccat\u201d\","
+                        + " \"emphasis\": {\"fluffy\": 3, \"cat\": 2}}")));
+        assertEquals(Map.of("fluffy", 3.0, "cat", 2.0), job.options().emphasis());
+        assertEquals(List.of("a", "fluffy", "cat"), RequestValidator.words("a (fluffy:2) \u201ccat\u201d"));
+        assertEquals(List.of("a", "cat"), RequestValidator.words("a \u00a9cat\u2122"));
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class,
+                () -> RequestValidator.words("a (fluffy:lots) cat")).code());
     }
 
     @Test

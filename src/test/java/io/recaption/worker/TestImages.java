@@ -25,6 +25,24 @@ public final class TestImages {
         }
     }
 
+    /** Another photo: a seeded 64×64 PNG of coloured noise (other bytes under the same key). */
+    public static byte[] photo(int seed) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(seed);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        try {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "png", png);
+            return png.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * A decompression bomb: a valid PNG of a few hundred kilobytes declaring {@code side}×{@code side} 1-bit
      * pixels, all zero (a 30000² one inflates to 112 MB of packed rows, and far more once decoded to RGB).

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The worker end to end through Kafka, S3 and HTTP: an inversion, two edits, a redelivery, status and health. */
+@Tag("integration")
 @QuarkusTest
 @TestProfile(WorkerTestProfile.class)
 class WorkerFlowTest {
@@ -79,8 +81,12 @@ class WorkerFlowTest {
         System.out.println("inversion event: " + inverted);
         assertEquals("succeeded", inverted.path("status").asText());
         assertEquals(inversionId, inverted.path("inversionId").asText());
-        assertTrue(inverted.path("metrics").path("psnr").asDouble() > 10, "psnr copied from the manifest");
         JsonNode artifacts = inverted.path("artifacts");
+        JsonNode manifest = Requests.JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET)
+                .key(artifacts.path("manifestKey").asText())).asByteArray());
+        assertTrue(manifest.path("psnr").isNumber(), manifest.toString());
+        assertEquals(manifest.path("psnr").asDouble(), inverted.path("metrics").path("psnr").asDouble(), 0.0,
+                "the event's PSNR is the manifest's");
         String prefix = store.inversionPrefix(inversionId);
         assertEquals(prefix, artifacts.path("prefix").asText());
         for (String field : new String[] {"latentsKey", "nullEmbeddingsKey", "reconstructionKey", "manifestKey"}) {
@@ -112,7 +118,8 @@ class WorkerFlowTest {
             System.out.println("edit event: " + edited);
             assertEquals("succeeded", edited.path("status").asText());
             assertEquals(inversionId, edited.path("inversionId").asText());
-            assertEquals(store.editPrefix(editId) + "image.png", edited.path("imageKey").asText());
+            assertEquals(store.editPrefix(editId) + edited.path("attemptId").asText() + "/image.png",
+                    edited.path("imageKey").asText(), "the image lies under its attempt's prefix");
             BufferedImage image = decode(edited.path("imageKey").asText());
             assertEquals(64, image.getWidth());
             assertEquals("succeeded", get("/edits/" + editId, 200).path("state").asText());

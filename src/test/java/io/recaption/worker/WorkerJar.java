@@ -22,12 +22,22 @@ final class WorkerJar {
 
     private WorkerJar() {}
 
-    /** Builds into {@code target/worker-under-test} and returns the runnable jar. */
+    /**
+     * Builds into {@code target/worker-under-test} and returns the runnable jar; a jar built there from the
+     * same classes (none changed since) is reused, so the process tests of one build augment once.
+     */
     static Path build() throws Exception {
         Path project = Path.of("").toAbsolutePath();
         Path classes = project.resolve("target/classes");
         Path testClasses = project.resolve("target/test-classes");
         Path out = project.resolve("target/worker-under-test");
+        String enginePackage0 = TestJobEngine.class.getPackageName().replace('.', '/');
+        Path built = out.resolve("build/quarkus-app/quarkus-run.jar");
+        if (Files.isRegularFile(built) && Files.getLastModifiedTime(built).toMillis()
+                > Math.max(newest(classes), newest(testClasses.resolve(enginePackage0)))) {
+            System.out.println("worker jar up to date, reused: " + built);
+            return built;
+        }
         deleteTree(out);
         Path appRoot = out.resolve("app-root");
         copyTree(classes, appRoot);
@@ -49,6 +59,19 @@ final class WorkerJar {
         try (CuratedApplication application = bootstrap.bootstrap()) {
             AugmentResult result = application.createAugmentor().createProductionApplication();
             return result.getJar().getPath();
+        }
+    }
+
+    /** The newest modification time of the files under {@code dir}. */
+    private static long newest(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).mapToLong(path -> {
+                try {
+                    return Files.getLastModifiedTime(path).toMillis();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).max().orElse(Long.MAX_VALUE);
         }
     }
 

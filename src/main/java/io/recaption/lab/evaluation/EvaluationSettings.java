@@ -11,6 +11,25 @@ package io.recaption.lab.evaluation;
  */
 public record EvaluationSettings(long seed, int images, int steps, int innerSteps, float guidance, int sheetRows) {
 
+    /** Refuses values that cannot run, naming the setting: a settings record is valid once made. */
+    public EvaluationSettings {
+        if (images < 1) {
+            throw new IllegalArgumentException("images must be at least 1, got " + images);
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        if (innerSteps < 0) {
+            throw new IllegalArgumentException("inner steps must be at least 0, got " + innerSteps);
+        }
+        if (!Float.isFinite(guidance) || guidance < 0) {
+            throw new IllegalArgumentException("guidance must be a finite number ≥ 0, got " + guidance);
+        }
+        if (sheetRows < 1) {
+            throw new IllegalArgumentException("the contact sheet needs at least one row, got " + sheetRows);
+        }
+    }
+
     public static EvaluationSettings defaults() {
         return new EvaluationSettings(0, 50, 20, 5, 7.5f, 4);
     }
@@ -31,23 +50,4 @@ public record EvaluationSettings(long seed, int images, int steps, int innerStep
         return new EvaluationSettings(seed, images, steps, value, guidance, sheetRows);
     }
 
-    /** Refuses counts that cannot run, naming the setting. */
-    public EvaluationSettings validated() {
-        if (images < 1) {
-            throw new IllegalArgumentException("images must be at least 1, got " + images);
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-        }
-        if (innerSteps < 0) {
-            throw new IllegalArgumentException("inner steps must be at least 0, got " + innerSteps);
-        }
-        if (!Float.isFinite(guidance) || guidance < 0) {
-            throw new IllegalArgumentException("guidance must be a finite number ≥ 0, got " + guidance);
-        }
-        if (sheetRows < 1) {
-            throw new IllegalArgumentException("the contact sheet needs at least one row, got " + sheetRows);
-        }
-        return this;
-    }
 }

@@ -59,8 +59,25 @@ import java.util.function.Consumer;
  */
 public final class QualityEvaluation {
 
-    /** Contact-sheet columns: the input, every reconstruction, the null-text edits without LocalBlend. */
-    public static final int SHEET_COLUMNS = 1 + QualityReport.METHODS.size() + EditKind.values().length + 1;
+    /**
+     * Contact-sheet columns, in the order each row is filled: the input, every reconstruction, the null-text
+     * edits without LocalBlend, the text-to-image sample.
+     */
+    public static final List<String> SHEET_LABELS = sheetLabels();
+
+    /** Number of contact-sheet columns. */
+    public static final int SHEET_COLUMNS = SHEET_LABELS.size();
+
+    private static List<String> sheetLabels() {
+        List<String> labels = new ArrayList<>();
+        labels.add("input");
+        labels.addAll(QualityReport.METHODS);
+        for (EditKind kind : EditKind.values()) {
+            labels.add(kind.key());
+        }
+        labels.add("textToImage");
+        return List.copyOf(labels);
+    }
 
     private final StableDiffusion model;
     private final EvaluationSettings settings;
@@ -69,7 +86,7 @@ public final class QualityEvaluation {
 
     public QualityEvaluation(StableDiffusion model, EvaluationSettings settings) {
         this.model = model;
-        this.settings = settings.validated();
+        this.settings = settings;
         this.renderer = new SceneRenderer(RenderSettings.defaults());
         this.judge = EditJudge.defaults();
         int world = renderer.settings().size();
@@ -130,7 +147,7 @@ public final class QualityEvaluation {
         }
         int cell = renderer.settings().size();
         return new QualityReport(settings, model.folder().toString(), (System.nanoTime() - start) / 1e9, results,
-                ContactSheet.of(sheet, SHEET_COLUMNS, cell));
+                ContactSheet.of(SHEET_LABELS, sheet, cell));
     }
 
     private QualityReport.ImageResult evaluate(long index, NDManager base, List<BufferedImage> row) {
@@ -146,7 +163,7 @@ public final class QualityEvaluation {
             Inverter inverter = new Inverter(model);
             InversionSettings inversion = inversionSettings();
 
-            BufferedImage vae = ImageFiles.toImage(inverter.decode(inverter.encode(pixels)));
+            BufferedImage vae = ImageFiles.toImage(model.decode(model.encode(pixels)));
             reconstruction.put("vae", score(input, RgbImage.of(vae)));
             row.add(vae);
 
@@ -162,7 +179,7 @@ public final class QualityEvaluation {
             inversions.put("globalNullText", inverter.invert(pixels, caption,
                     inversion.withMethod(InversionMethod.GLOBAL_NULL_TEXT), ProgressListener.NONE));
             inversions.forEach((method, result) -> {
-                BufferedImage image = ImageFiles.toImage(inverter.decode(result.reconstructionLatent()));
+                BufferedImage image = ImageFiles.toImage(model.decode(result.reconstructionLatent()));
                 reconstruction.put(method, score(input, RgbImage.of(image)));
                 row.add(image);
             });
@@ -234,7 +251,7 @@ public final class QualityEvaluation {
         NDArray nulls = empty.repeat(0, settings.steps());
         NDArray latents = new Sampler(new GuidedDenoiser(model.unet()), model.scheduler()).run(
                 new Sampler.Request(start, cond, nulls, settings.guidance(), null, StepHook.NONE), ProgressListener.NONE);
-        BufferedImage image = ImageFiles.toImage(new Inverter(model).decode(latents));
+        BufferedImage image = ImageFiles.toImage(model.decode(latents));
         row.add(image);
         SceneCheck check = SceneDetector.defaults().read(RgbImage.of(image), scene);
         return new QualityReport.TextToImage(check.matches(), check.backgroundMatches(),
@@ -250,7 +267,7 @@ public final class QualityEvaluation {
         NDArray latents = new Editor(model).edit(inversion.zT(), inversion.nullEmbeddings(), inversion.directOffsets(),
                 captionEdit, editSettings, ProgressListener.NONE).latents();
         NDArray edited = latents.get("1:2");
-        NDArray pixels = inverter.decode(edited);
+        NDArray pixels = model.decode(edited);
         BufferedImage image = ImageFiles.toImage(pixels);
         pixels.close();
         edited.close();

@@ -13,9 +13,11 @@ import io.recaption.lab.shapes.SceneRenderer;
 import io.recaption.lab.shapes.SceneSampler;
 import io.recaption.lab.shapes.ShapeSize;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The judge is not vacuous: the unedited input fails a swap, the edited scene's own rendering passes every edit. */
+@Tag("unit")
 class EditJudgeTest {
 
     private static final int SCENES = 12;

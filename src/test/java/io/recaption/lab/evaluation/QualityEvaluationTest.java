@@ -12,18 +12,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.lab.snapshots.RandomSnapshot;
 import io.recaption.diffusion.StableDiffusion;
-import io.recaption.inversion.Inverter;
 import io.recaption.lab.shapes.RenderedScene;
 import io.recaption.lab.shapes.RgbImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluation on a random-weight shapes snapshot: every key, sane ranges, the right references, the sheet. */
+@Tag("unit")
 class QualityEvaluationTest {
 
     private static final int IMAGES = 2;
@@ -98,14 +99,13 @@ class QualityEvaluationTest {
     void vaePsnrIsMeasuredAgainstTheImagesOwnInput() throws Exception {
         try (StableDiffusion loaded = StableDiffusion.load(model); NDManager manager = NDManager.newBaseManager()) {
             QualityEvaluation evaluation = new QualityEvaluation(loaded, settings);
-            Inverter inverter = new Inverter(loaded);
             double sum = 0;
             for (int i = 0; i < IMAGES; i++) {
                 RenderedScene scene = evaluation.scene(i);
                 assertEquals(scene.caption(), json.get("images").get(i).get("caption").asText());
                 BufferedImage inputImage = scene.image().toBufferedImage();
                 NDArray pixels = ImageFiles.toPixels(inputImage, loaded.imageSize(), manager);
-                RgbImage decoded = RgbImage.of(ImageFiles.toImage(inverter.decode(inverter.encode(pixels))));
+                RgbImage decoded = RgbImage.of(ImageFiles.toImage(loaded.decode(loaded.encode(pixels))));
                 QualityReport.Score own = QualityEvaluation.score(RgbImage.of(inputImage), decoded);
                 JsonNode stored = json.get("images").get(i).get("reconstruction").get("vae");
                 assertEquals(own.psnr(), stored.get("psnr").asDouble(), 1e-3, "image " + i);
@@ -124,7 +124,19 @@ class QualityEvaluationTest {
         BufferedImage sheet = ImageIO.read(dir.resolve("out/contact-sheet.png").toFile());
         int rows = Math.min(IMAGES, settings.sheetRows());
         assertEquals(ContactSheet.extent(QualityEvaluation.SHEET_COLUMNS, 64), sheet.getWidth());
-        assertEquals(ContactSheet.extent(rows, 64), sheet.getHeight());
+        assertEquals(ContactSheet.HEADER + ContactSheet.extent(rows, 64), sheet.getHeight());
+        // every column is named in the band above the first row: some of its pixels are not the grey ground
+        int grey = java.awt.Color.GRAY.getRGB();
+        for (int c = 0; c < QualityEvaluation.SHEET_COLUMNS; c++) {
+            int left = ContactSheet.GAP + c * (64 + ContactSheet.GAP);
+            int labelled = 0;
+            for (int y = 0; y < ContactSheet.HEADER; y++) {
+                for (int x = left; x < left + 64; x++) {
+                    labelled += sheet.getRGB(x, y) != grey ? 1 : 0;
+                }
+            }
+            assertTrue(labelled > 10, "column " + c + " (" + QualityEvaluation.SHEET_LABELS.get(c) + ") is labelled");
+        }
         // the first cell is the first image's input, pixel for pixel
         BufferedImage input;
         try (StableDiffusion loaded = StableDiffusion.load(model)) {
@@ -132,7 +144,7 @@ class QualityEvaluationTest {
         }
         for (int y = 0; y < 64; y += 7) {
             for (int x = 0; x < 64; x += 7) {
-                assertEquals(input.getRGB(x, y), sheet.getRGB(ContactSheet.GAP + x, ContactSheet.GAP + y));
+                assertEquals(input.getRGB(x, y), sheet.getRGB(ContactSheet.GAP + x, ContactSheet.HEADER + ContactSheet.GAP + y));
             }
         }
         String md = Files.readString(dir.resolve("out/quality.md"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recaption.Fixtures;
 import io.recaption.diffusion.StableDiffusion;
 import java.util.Locale;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * are the first of the README's quality table (seed 0); the thresholds come from that table's measured
  * rates with a margin, not from a guess (see each constant).
  */
+@Tag("conformance")
 class ShapesModelSemanticTest {
 
     /** The table's first images: the outcomes below are a subset of the measured ones. */

@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The caption grammar: the examples, round trips, its vocabulary, and refusals. */
+@Tag("unit")
 class CaptionGrammarTest {
 
     @Test

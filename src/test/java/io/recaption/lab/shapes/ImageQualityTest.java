@@ -3,9 +3,11 @@ package io.recaption.lab.shapes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** PSNR and SSIM: identical, noisy and partly changed images, whole and masked; SSIM against a direct window sum. */
+@Tag("unit")
 class ImageQualityTest {
 
     private final SceneRenderer renderer = new SceneRenderer(RenderSettings.defaults());

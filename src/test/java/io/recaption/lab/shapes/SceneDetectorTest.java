@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * (and every background) read back exactly, clean and with noise σ = 0.05; still with a 1-pixel blur;
  * and wrong captions are caught.
  */
+@Tag("unit")
 class SceneDetectorTest {
 
     private static final double NOISE = 0.05;

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The sampler's determinism, the scenes' validity and edits, and the renderer's pixels and masks. */
+@Tag("unit")
 class SceneWorldTest {
 
     private final SceneRenderer renderer = new SceneRenderer(RenderSettings.defaults());

@@ -8,9 +8,11 @@ import io.recaption.lab.snapshots.RandomSnapshot;
 import io.recaption.lab.shapes.CaptionGrammar;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("unit")
 class BpeTrainerTest {
 
     @Test

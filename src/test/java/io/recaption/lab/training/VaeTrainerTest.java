@@ -10,9 +10,11 @@ import io.recaption.model.weights.Snapshot;
 import io.recaption.lab.shapes.RenderSettings;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("unit")
 class VaeTrainerTest {
 
     @Test

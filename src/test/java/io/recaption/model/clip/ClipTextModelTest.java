@@ -22,9 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conformance")
 class ClipTextModelTest {
 
     private static final String WEIGHTS = "text_encoder/model.safetensors";

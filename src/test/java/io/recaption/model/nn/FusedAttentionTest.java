@@ -9,9 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.recaption.Fixtures;
 import io.recaption.model.unet.AttentionProcessor;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The TorchScript-compiled fused kernel against plain softmax attention: values and gradients. */
+@Tag("unit")
 class FusedAttentionTest {
 
     @Test

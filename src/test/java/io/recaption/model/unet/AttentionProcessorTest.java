@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The attention seam: which layers call their processor, with which sites, and that a processor takes effect. */
+@Tag("unit")
 class AttentionProcessorTest extends TinySdUnetTest {
 
     /** A call as the processor saw it: the site and the query and key token counts. */

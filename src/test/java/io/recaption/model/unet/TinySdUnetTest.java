@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDManager;
 import io.recaption.Fixtures;
 import io.recaption.model.weights.Snapshot;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /** Tests on tiny-sd's UNet and the reference tensors, loaded once per test class. */
+@Tag("conformance")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TinySdUnetTest {
 

@@ -11,11 +11,13 @@ import ai.djl.training.GradientCollector;
 import io.recaption.Fixtures;
 import io.recaption.model.weights.Snapshot;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Conformance of the UNet with diffusers' outputs and input gradients on the tiny SD-shaped models. */
+@Tag("conformance")
 class UNet2DConditionModelTest extends TinySdUnetTest {
 
     @ParameterizedTest

@@ -21,12 +21,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Broken UNet snapshots and unsupported configs fail with a WeightLoadException that names the problem. */
+@Tag("unit")
 class UNetLoadingTest {
 
     private static final String WEIGHTS = UNet2DConditionModel.WEIGHTS_BASE_NAME + ".safetensors";

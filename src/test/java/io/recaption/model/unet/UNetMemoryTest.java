@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * libtorch's memory (activations left attached to a long-lived manager) nor the weights' manager (arrays
  * created in it by forward code that calls ops on a weight).
  */
+@Tag("unit")
 class UNetMemoryTest {
 
     private static final int PASSES = 200;

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a latent not divisible by 8 (explicit upsample sizes), a fractional timestep, config options that
  * change the computation but not the weights, and several transformer layers per block.
  */
+@Tag("conformance")
 class UNetVariantsTest extends TinySdUnetTest {
 
     private static final String WEIGHTS = UNet2DConditionModel.WEIGHTS_BASE_NAME + ".safetensors";

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recaption.model.weights.JsonConfig;
 import io.recaption.model.weights.WeightLoadException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class AutoencoderKLConfigTest {
 
     /** The SD 1.5 hub VAE config, which predates scaling_factor and the quant-conv switches. */

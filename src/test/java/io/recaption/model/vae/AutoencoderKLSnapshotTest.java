@@ -21,10 +21,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading the VAE from altered copies of the tiny snapshot: broken ones fail clearly, variants load. */
+@Tag("conformance")
 class AutoencoderKLSnapshotTest {
 
     private static final String WEIGHTS = "diffusion_pytorch_model.safetensors";

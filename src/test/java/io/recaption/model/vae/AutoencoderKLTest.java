@@ -10,11 +10,13 @@ import ai.djl.ndarray.types.Shape;
 import io.recaption.Fixtures;
 import io.recaption.model.weights.Snapshot;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The VAE against diffusers' AutoencoderKL on the tiny SD snapshot (reference README: max abs ≤ 1e-3). */
+@Tag("conformance")
 class AutoencoderKLTest {
 
     private static final double TOLERANCE = 1e-3;

@@ -1,13 +1,17 @@
 package io.recaption.worker.testengine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.recaption.artifacts.InversionFiles;
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.Manifests;
+import io.recaption.pipeline.ModelIdentity;
 import io.recaption.worker.EditOptions;
 import io.recaption.worker.ErrorCode;
 import io.recaption.worker.InversionOptions;
 import io.recaption.worker.JobEngine;
 import io.recaption.worker.JobFailure;
+import io.recaption.worker.UnetBudget;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.awt.Graphics2D;
@@ -15,15 +19,23 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleConsumer;
 import javax.imageio.ImageIO;
@@ -35,12 +47,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * context of 77, writes small real safetensors/PNG/JSON files with the contract's names, reports progress
  * per step and waits {@code recaption-test.engine.step-delay} per step (so tests can make a job long).
  * Selected as a CDI alternative by the worker tests' profile (or by {@code quarkus.arc.selected-alternatives}
- * in the child worker the kill test builds).
+ * in the child workers the process tests build).
+ *
+ * <p>Faults on demand: a model "load" that takes {@code load-delay} and fails with {@code load-failure}; a
+ * model identity from {@code model-seed} ({@link #setModel} at run time); a step that hangs until released
+ * ({@link #hangNextStep}); and, where {@code allow-crash} is set, a caption containing {@value #CRASH} halts
+ * the JVM mid-job as an out-of-memory kill or a native crash would.
  */
 @Alternative
 @ApplicationScoped
 public class TestJobEngine implements JobEngine {
 
+    /** A caption containing this halts the JVM mid-job (where {@code allow-crash} is set). */
+    public static final String CRASH = "crash-the-worker";
     /** CLIP's context length, including the begin and end tokens. */
     private static final int CONTEXT = 77;
     private static final int RECONSTRUCTION_SIZE = 64;
@@ -50,14 +69,51 @@ public class TestJobEngine implements JobEngine {
     private final Map<String, AtomicInteger> edits = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger mostRunning = new AtomicInteger();
+    private final Instant loadedAt;
+    private final Optional<String> loadFailure;
+    private final boolean allowCrash;
     private volatile Duration stepDelay;
+    private volatile ModelIdentity model;
+    private volatile CountDownLatch hang;
 
-    public TestJobEngine(@ConfigProperty(name = "recaption-test.engine.step-delay", defaultValue = "PT0S") Duration stepDelay) {
+    public TestJobEngine(
+            @ConfigProperty(name = "recaption-test.engine.step-delay", defaultValue = "PT0S") Duration stepDelay,
+            @ConfigProperty(name = "recaption-test.engine.load-delay", defaultValue = "PT0S") Duration loadDelay,
+            @ConfigProperty(name = "recaption-test.engine.load-failure") Optional<String> loadFailure,
+            @ConfigProperty(name = "recaption-test.engine.model-seed", defaultValue = "test-engine") String modelSeed,
+            @ConfigProperty(name = "recaption-test.engine.allow-crash", defaultValue = "false") boolean allowCrash) {
         this.stepDelay = stepDelay;
+        this.loadedAt = Instant.now().plus(loadDelay);
+        this.loadFailure = loadFailure.filter(f -> !f.isBlank());
+        this.allowCrash = allowCrash;
+        setModel(modelSeed);
     }
 
     public void setStepDelay(Duration stepDelay) {
         this.stepDelay = stepDelay;
+    }
+
+    /** The model identity this engine reports from now on: a hash derived from {@code seed}. */
+    public void setModel(String seed) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            this.model = new ModelIdentity("test-" + seed.replaceAll("[^A-Za-z0-9-]", ""), "sha256:" + HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The next step of any job blocks, reporting no progress, until {@link #release()}. */
+    public void hangNextStep() {
+        hang = new CountDownLatch(1);
+    }
+
+    public void release() {
+        CountDownLatch latch = hang;
+        hang = null;
+        if (latch != null) {
+            latch.countDown();
+        }
     }
 
     /** How many inversions ran to completion with this caption. */
@@ -77,16 +133,30 @@ public class TestJobEngine implements JobEngine {
 
     @Override
     public boolean ready() {
-        return true;
+        return loadFailure.isEmpty() && !Instant.now().isBefore(loadedAt);
     }
 
     @Override
-    public ObjectNode invert(Path imageFile, String caption, InversionOptions options, Path outDir, DoubleConsumer progress)
-            throws JobFailure {
+    public Optional<String> loadFailure() {
+        return Instant.now().isBefore(loadedAt) ? Optional.empty() : loadFailure;
+    }
+
+    @Override
+    public ModelIdentity model() {
+        return model;
+    }
+
+    @Override
+    public InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+            DoubleConsumer progress) throws JobFailure {
+        long start = System.nanoTime();
         checkTokens(caption, options.truncateCaption());
         BufferedImage image = read(imageFile);
         BufferedImage reconstruction = resize(image, RECONSTRUCTION_SIZE, RECONSTRUCTION_SIZE);
         steps(options.steps(), progress);
+        if (allowCrash && caption.contains(CRASH)) {
+            Runtime.getRuntime().halt(137);
+        }
         try {
             float[] meanColor = meanColor(reconstruction);
             Safetensors.write(outDir.resolve(LATENTS), Map.of("zT", meanColor, "z0", meanColor));
@@ -94,17 +164,15 @@ public class TestJobEngine implements JobEngine {
             Arrays.fill(nulls, (float) options.guidanceScale());
             Safetensors.write(outDir.resolve(NULL_EMBEDDINGS), Map.of("nullEmbeddings", nulls));
             ImageIO.write(reconstruction, "png", outDir.resolve(RECONSTRUCTION).toFile());
-            ObjectNode manifest = json.createObjectNode();
-            manifest.put("engine", "test");
-            manifest.put("caption", caption);
-            manifest.put("method", options.method().label());
-            manifest.put("steps", options.steps());
-            manifest.put("guidanceScale", options.guidanceScale());
-            manifest.put("width", image.getWidth());
-            manifest.put("height", image.getHeight());
-            manifest.put("psnr", psnr(image, resize(reconstruction, image.getWidth(), image.getHeight())));
-            manifest.put("nonce", System.nanoTime());
-            json.writerWithDefaultPrettyPrinter().writeValue(outDir.resolve(MANIFEST).toFile(), manifest);
+            InversionManifest manifest = new InversionManifest(InversionFiles.FORMAT_VERSION, model, caption,
+                    caption.strip().split("\\s+").length + 2, false, options.method().label(),
+                    new InversionManifest.Settings(options.steps(), options.guidanceScale(), options.innerSteps(),
+                            options.earlyStopEpsilon(), 0.01),
+                    RECONSTRUCTION_SIZE, image.getWidth(), image.getHeight(), List.of(), List.of(),
+                    UnetBudget.inversion(options.method(), options.steps(), options.innerSteps()),
+                    psnr(image, resize(reconstruction, image.getWidth(), image.getHeight())),
+                    Map.of("total", (System.nanoTime() - start) / 1e9), Instant.now(), null);
+            Manifests.write(outDir, manifest);
             inversions.computeIfAbsent(caption, c -> new AtomicInteger()).incrementAndGet();
             return manifest;
         } catch (IOException e) {
@@ -113,7 +181,8 @@ public class TestJobEngine implements JobEngine {
     }
 
     @Override
-    public ObjectNode edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure {
+    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure {
+        long start = System.nanoTime();
         checkTokens(options.caption(), false);
         try {
             for (String name : new String[] {LATENTS, NULL_EMBEDDINGS, RECONSTRUCTION, MANIFEST}) {
@@ -121,15 +190,15 @@ public class TestJobEngine implements JobEngine {
                     throw new JobFailure(ErrorCode.INVERSION_NOT_FOUND, "the inversion has no " + name);
                 }
             }
-            JsonNode inversion = json.readTree(inversionDir.resolve(MANIFEST).toFile());
-            String source = inversion.path("caption").asText();
+            InversionManifest inversion = Manifests.readInversion(inversionDir);
+            String source = inversion.caption();
             Set<String> words = new HashSet<>(Arrays.asList((source + " " + options.caption()).toLowerCase(Locale.ROOT).split("\\s+")));
             for (String word : options.localBlend()) {
                 if (!words.contains(word.toLowerCase(Locale.ROOT))) {
                     throw new JobFailure(ErrorCode.INVALID_OPTIONS, "local blend word '" + word + "' is in neither caption");
                 }
             }
-            int steps = inversion.path("steps").asInt(1);
+            int steps = inversion.settings().steps();
             BufferedImage image = read(inversionDir.resolve(RECONSTRUCTION));
             steps(steps, progress);
             // "edit": swap red and blue, so the result visibly differs from the reconstruction
@@ -140,15 +209,10 @@ public class TestJobEngine implements JobEngine {
                 }
             }
             ImageIO.write(image, "png", outDir.resolve(EDITED_IMAGE).toFile());
-            ObjectNode manifest = json.createObjectNode();
-            manifest.put("engine", "test");
-            manifest.put("sourceCaption", source);
-            manifest.put("caption", options.caption());
-            manifest.set("emphasis", json.valueToTree(options.emphasis()));
-            manifest.set("localBlend", json.valueToTree(options.localBlend()));
-            manifest.put("crossReplaceSteps", options.crossReplaceSteps());
-            manifest.put("selfReplaceSteps", options.selfReplaceSteps());
-            json.writerWithDefaultPrettyPrinter().writeValue(outDir.resolve(MANIFEST).toFile(), manifest);
+            EditManifest manifest = new EditManifest(model, source, options.caption(), "replace", List.of(),
+                    options.emphasis(), options.localBlend(), options.crossReplaceSteps(), options.selfReplaceSteps(),
+                    inversion.settings().guidanceScale(), steps, 4L * steps, (System.nanoTime() - start) / 1e9, Instant.now(), null);
+            Manifests.write(outDir, manifest);
             edits.computeIfAbsent(options.caption(), c -> new AtomicInteger()).incrementAndGet();
             return manifest;
         } catch (IOException e) {
@@ -175,6 +239,15 @@ public class TestJobEngine implements JobEngine {
 
     private void runSteps(int steps, DoubleConsumer progress) {
         for (int i = 1; i <= steps; i++) {
+            CountDownLatch latch = hang;
+            if (latch != null) {
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
             if (!stepDelay.isZero()) {
                 try {
                     Thread.sleep(stepDelay.toMillis());

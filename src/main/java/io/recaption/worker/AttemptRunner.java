@@ -1,0 +1,180 @@
+package io.recaption.worker;
+
+import io.recaption.pipeline.Provenance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * One attempt of a job whose lease we hold: fetch, run the engine (progress → status, deadline and lease
+ * checked between steps), upload the outputs under the attempt's own prefix (retried until the deadline:
+ * finished work is never thrown away for an outage), then publish the manifest with {@code If-None-Match: *}.
+ * The run whose manifest lands wins; a run that finds one there deletes its files and answers from the
+ * winner's. The winner removes what earlier, dead attempts left behind.
+ */
+@ApplicationScoped
+public class AttemptRunner {
+
+    private static final Logger LOG = Logger.getLogger(AttemptRunner.class);
+
+    private final ArtifactStore store;
+    private final LeaseKeeper keeper;
+    private final WorkerIdentity worker;
+    private final RecaptionConfig config;
+    private final JobMetrics metrics;
+    private final Event<JobMilestone> milestones;
+    private final Clock clock = Clock.systemUTC();
+
+    public AttemptRunner(ArtifactStore store, LeaseKeeper keeper, WorkerIdentity worker, RecaptionConfig config,
+            JobMetrics metrics, Event<JobMilestone> milestones) {
+        this.store = store;
+        this.keeper = keeper;
+        this.worker = worker;
+        this.config = config;
+        this.metrics = metrics;
+        this.milestones = milestones;
+    }
+
+    /** The attempt's outcome; empty when the lease was lost to another worker (the caller waits for its result). */
+    <W, J> Optional<Outcome> run(JobSpec<W, J> spec, W wire, J request, String prefix, String hash,
+            Leases.Claim.Claimed claimed, RunningJob job) {
+        String id = spec.id(wire);
+        String attemptId = claimed.lease().attemptId();
+        if (claimed.takenOver()) {
+            metrics.leaseTakeover(spec.kind());
+        }
+        milestones.fire(new JobMilestone(spec.kind(), id, JobMilestone.Point.CLAIMED));
+        StatusTracker status = tracker(spec, wire, prefix, hash);
+        LeaseKeeper.Renewal renewal = keeper.start(prefix + ArtifactStore.LEASE, claimed.lease(), claimed.etag(), job);
+        Lease.State end = Lease.State.DONE;
+        try (JobFiles files = JobFiles.create(config, id + "-" + attemptId)) {
+            status.queued(null);
+            spec.fetch(request, files);
+            job.checkpoint();
+            Path out = files.dir("out");
+            status.running(attemptId, worker.id());
+            Object manifest = engine(spec, request, files, out, p -> {
+                job.progressed();
+                status.progress(p);
+            });
+            metrics.engineTime(spec.kind(), status.seconds());
+            String attemptPrefix = prefix + attemptId + "/";
+            for (String name : spec.outputs()) {
+                Path file = out.resolve(name);
+                if (!Files.isRegularFile(file)) {
+                    throw new JobFailure(ErrorCode.ENGINE_ERROR, "the engine did not write " + name);
+                }
+                store.upload(attemptPrefix + name, file);
+            }
+            byte[] json = spec.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id()));
+            boolean created = store.create(prefix + JobEngine.MANIFEST, json).isPresent();
+            JobSpec.Published published = created ? spec.published(json)
+                    : spec.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
+            // a retried write whose first try landed (its answer was lost) finds our own manifest: we won
+            if (created || attemptId.equals(published.attemptId())) {
+                milestones.fire(new JobMilestone(spec.kind(), id, JobMilestone.Point.MANIFEST_PUBLISHED));
+                status.succeeded(attemptId);
+                removeOtherAttempts(prefix, attemptId);
+                return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, false)));
+            }
+            LOG.infof("%s %s: attempt %s of %s published first; attempt %s answers from it", spec.kind().wireName(),
+                    LogSafe.text(id), published.attemptId(), LogSafe.text(String.valueOf(published.workerId())), attemptId);
+            removeAttempt(prefix, attemptId);
+            return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, true)));
+        } catch (JobFailure failure) {
+            return Optional.of(fail(spec, wire, status, failure));
+        } catch (JobInterrupted.DeadlineExceeded e) {
+            return Optional.of(fail(spec, wire, status, timeout(config)));
+        } catch (StorageUnavailable e) {
+            LOG.warnf("%s %s: %s", spec.kind().wireName(), LogSafe.text(id), e.getMessage());
+            return Optional.of(fail(spec, wire, status, storageUnavailable()));
+        } catch (JobInterrupted.LeaseLost e) {
+            end = null;
+            removeAttempt(prefix, attemptId);
+            return Optional.empty();
+        } catch (JobCancelled e) {
+            end = Lease.State.RELEASED;
+            throw e;
+        } finally {
+            renewal.stop(end);
+            if (end == null) {
+                // renewals have stopped: the job goes on to wait for the run that took the lease over
+                job.leaseRegained();
+            }
+        }
+    }
+
+    private <W, J> Object engine(JobSpec<W, J> spec, J request, JobFiles files, Path out,
+            java.util.function.DoubleConsumer progress) throws JobFailure {
+        try {
+            return spec.run(request, files, out, progress);
+        } catch (JobInterrupted e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s: the engine failed", spec.kind().wireName());
+            throw new JobFailure(ErrorCode.ENGINE_ERROR, "the engine failed; the worker's log has the details", e);
+        }
+    }
+
+    /** A failed event, with the status written (never over a finished one). */
+    <W, J> Outcome fail(JobSpec<W, J> spec, W wire, StatusTracker status, JobFailure failure) {
+        status.failed(failure);
+        return new Outcome.Answer(spec.failed(wire, failure, false));
+    }
+
+    /** Poison: the failed status and event, and the record to the dead-letter topic. */
+    <W, J> Outcome poison(JobSpec<W, J> spec, W wire, String prefix, String hash, Leases.Claim.Poisoned poisoned) {
+        JobFailure failure = new JobFailure(ErrorCode.POISON, "the job was started " + poisoned.lease().crashes()
+                + " times and its worker never finished it; it is not run again");
+        tracker(spec, wire, prefix, hash).failed(failure);
+        try {
+            store.replaceOnce(prefix + ArtifactStore.LEASE, Leases.bytes(poisoned.lease().ended(Lease.State.POISONED,
+                    clock.instant())), poisoned.etag());
+        } catch (RuntimeException e) {
+            LOG.debugf("poisoned lease of %s not ended: %s", LogSafe.text(prefix), e.getMessage());
+        }
+        return new Outcome.Poison(spec.failed(wire, failure, false));
+    }
+
+    <W, J> StatusTracker tracker(JobSpec<W, J> spec, W wire, String prefix, String hash) {
+        return new StatusTracker(store, prefix + ArtifactStore.STATUS, spec.kind(), spec.id(wire), spec.inversionId(wire),
+                hash, config.jobs().statusInterval(), clock);
+    }
+
+    static JobFailure timeout(RecaptionConfig config) {
+        return new JobFailure(ErrorCode.JOB_TIMEOUT, "the job did not finish within " + config.jobs().deadline());
+    }
+
+    static JobFailure storageUnavailable() {
+        return new JobFailure(ErrorCode.STORAGE_UNAVAILABLE, "S3 did not answer until the job's deadline");
+    }
+
+    /** Deletes the files of every attempt but the winner's (best effort: they are unreferenced either way). */
+    private void removeOtherAttempts(String prefix, String winner) {
+        try {
+            for (String key : store.list(prefix)) {
+                String rest = key.substring(prefix.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0 && !rest.substring(0, slash).equals(winner)) {
+                    store.delete(key);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("leftovers under %s not removed: %s", LogSafe.text(prefix), e.getMessage());
+        }
+    }
+
+    private void removeAttempt(String prefix, String attemptId) {
+        try {
+            for (String key : store.list(prefix + attemptId + "/")) {
+                store.delete(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("files of attempt %s under %s not removed: %s", attemptId, LogSafe.text(prefix), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.recaption.worker;
+
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.Manifests;
+import io.recaption.pipeline.ModelIdentity;
+import io.recaption.pipeline.Provenance;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.DoubleConsumer;
+
+/**
+ * The edit's part of the job ladder: its inversion must be complete and made by this worker's model (an edit
+ * that arrives while the inversion is queued or running, or not yet requested, waits for it up to
+ * {@code recaption.edit.inversion-wait} from its first delivery); fetch the winning attempt's files, render,
+ * answer with the image's key.
+ */
+@ApplicationScoped
+class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
+
+    static final String INVERSION = "inversion";
+    private static final List<String> INVERSION_FILES = List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION);
+
+    private final ArtifactStore store;
+    private final RequestValidator validator;
+    private final JobEngine engine;
+    private final RecaptionConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    EditSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
+        this.store = store;
+        this.validator = validator;
+        this.engine = engine;
+        this.config = config;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.EDIT;
+    }
+
+    @Override
+    public String id(WireRequests.Edit wire) {
+        return wire.editId();
+    }
+
+    @Override
+    public String prefix(String id) {
+        return store.editPrefix(id);
+    }
+
+    @Override
+    public String inversionId(WireRequests.Edit wire) {
+        return wire.inversionId();
+    }
+
+    @Override
+    public EditJob validate(WireRequests.Edit wire) throws JobFailure {
+        return validator.edit(wire);
+    }
+
+    @Override
+    public String hash(EditJob job) {
+        return RequestHash.edit(job);
+    }
+
+    @Override
+    public Gate precondition(EditJob job, RunningJob running) {
+        String inversion = store.inversionPrefix(job.inversionId());
+        Optional<InversionManifest> manifest;
+        try {
+            manifest = store.read(inversion + JobEngine.MANIFEST).map(v -> inversion(v.bytes()));
+        } catch (UncheckedIOException e) {
+            return new Gate.Fail(new JobFailure(ErrorCode.CORRUPT_INVERSION,
+                    "the manifest of inversion '" + job.inversionId() + "' cannot be read"));
+        }
+        if (manifest.isPresent()) {
+            ModelIdentity made = manifest.get().model();
+            ModelIdentity ours = engine.model();
+            if (made != null && !made.sameModel(ours)) {
+                return new Gate.Fail(new JobFailure(ErrorCode.MODEL_MISMATCH, "inversion '" + job.inversionId()
+                        + "' was made by model " + RequestReader.clip(made.name()) + " (" + made.hash() + "); this worker runs "
+                        + ours.name() + " (" + ours.hash() + ")"));
+            }
+            return new Gate.Proceed();
+        }
+        String state = StatusTracker.state(store.readJson(inversion + ArtifactStore.STATUS));
+        if (StatusTracker.FAILED.equals(state)) {
+            return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_FAILED, "inversion '" + job.inversionId() + "' failed"));
+        }
+        Duration waited = Duration.between(running.firstSeen(), clock.instant());
+        if (waited.compareTo(config.edit().inversionWait()) < 0) {
+            return new Gate.Wait("inversion " + job.inversionId());
+        }
+        return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_NOT_FOUND, state.isEmpty()
+                ? "no inversion '" + job.inversionId() + "' after waiting " + config.edit().inversionWait()
+                : "inversion '" + job.inversionId() + "' was still " + state + " after waiting " + config.edit().inversionWait()));
+    }
+
+    @Override
+    public void fetch(EditJob job, JobFiles files) throws JobFailure {
+        String prefix = store.inversionPrefix(job.inversionId());
+        Path dir = files.dir(INVERSION);
+        if (!store.downloadArtifact(prefix + JobEngine.MANIFEST, dir.resolve(JobEngine.MANIFEST))) {
+            throw new JobFailure(ErrorCode.INVERSION_NOT_FOUND, "inversion '" + job.inversionId() + "' has no manifest");
+        }
+        String attemptId;
+        try {
+            Provenance provenance = Manifests.readInversion(dir).provenance();
+            attemptId = provenance == null ? null : provenance.attemptId();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JobFailure(ErrorCode.CORRUPT_INVERSION, "the manifest of inversion '" + job.inversionId() + "' cannot be read");
+        }
+        String files0 = attemptId == null ? prefix : prefix + attemptId + "/";
+        for (String name : INVERSION_FILES) {
+            if (!store.downloadArtifact(files0 + name, dir.resolve(name))) {
+                throw new JobFailure(ErrorCode.CORRUPT_INVERSION, "inversion '" + job.inversionId() + "' has no " + name);
+            }
+        }
+    }
+
+    @Override
+    public Object run(EditJob job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure {
+        return engine.edit(files.dir(INVERSION), job.options(), out, progress);
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of(JobEngine.EDITED_IMAGE);
+    }
+
+    @Override
+    public byte[] publishable(Object manifest, Provenance provenance) {
+        return Manifests.bytes(((EditManifest) manifest).withProvenance(provenance));
+    }
+
+    @Override
+    public Published published(byte[] json) {
+        try {
+            EditManifest manifest = Manifests.edit(json);
+            Provenance p = manifest.provenance();
+            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(), manifest.seconds(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an edit manifest that cannot be read", e);
+        }
+    }
+
+    @Override
+    public JobEvent succeeded(WireRequests.Edit wire, Published manifest, boolean replayed) {
+        String prefix = store.editPrefix(wire.editId());
+        String files = manifest.attemptId() == null ? prefix : prefix + manifest.attemptId() + "/";
+        return new EditEvent(RequestReader.SCHEMA_VERSION, wire.editId(), wire.inversionId(), JobEvent.SUCCEEDED,
+                manifest.attemptId(), store.bucket(), files + JobEngine.EDITED_IMAGE, prefix + JobEngine.MANIFEST,
+                prefix + ArtifactStore.STATUS, new JobEvent.Metrics(null, manifest.seconds()), null, replayed);
+    }
+
+    @Override
+    public JobEvent failed(WireRequests.Edit wire, JobFailure failure, boolean replayed) {
+        return EditEvent.failed(wire.editId(), wire.inversionId(), failure, replayed);
+    }
+
+    private static InversionManifest inversion(byte[] json) {
+        try {
+            return Manifests.inversion(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an inversion manifest that cannot be read", e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.recaption.worker;
+
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.pipeline.Manifests;
+import io.recaption.pipeline.Provenance;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The inversion's part of the job ladder: fetch the image, invert it, answer with the artifacts' keys. */
+@ApplicationScoped
+class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
+
+    static final String INPUT = "input";
+    private static final List<String> OUTPUTS = List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION);
+
+    private final ArtifactStore store;
+    private final RequestValidator validator;
+    private final JobEngine engine;
+    private final RecaptionConfig config;
+
+    InversionSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
+        this.store = store;
+        this.validator = validator;
+        this.engine = engine;
+        this.config = config;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.INVERSION;
+    }
+
+    @Override
+    public String id(WireRequests.Inversion wire) {
+        return wire.requestId();
+    }
+
+    @Override
+    public String prefix(String id) {
+        return store.inversionPrefix(id);
+    }
+
+    @Override
+    public String inversionId(WireRequests.Inversion wire) {
+        return null;
+    }
+
+    @Override
+    public InversionJob validate(WireRequests.Inversion wire) throws JobFailure {
+        return validator.inversion(wire);
+    }
+
+    /** With the input's ETag; null when the input does not exist (a stored result is then taken as a replay). */
+    @Override
+    public String hash(InversionJob job) throws JobFailure {
+        try {
+            return store.etag(job.image().bucket(), job.image().key()).map(etag -> RequestHash.inversion(job, etag))
+                    .orElse(null);
+        } catch (S3Exception e) {
+            throw new JobFailure(ErrorCode.IMAGE_NOT_FOUND, "s3://" + job.image().bucket() + "/"
+                    + RequestReader.clip(job.image().key()) + " cannot be read: " + e.awsErrorDetails().errorCode());
+        }
+    }
+
+    @Override
+    public Gate precondition(InversionJob job, RunningJob running) {
+        return new Gate.Proceed();
+    }
+
+    @Override
+    public void fetch(InversionJob job, JobFiles files) throws JobFailure {
+        Path image = files.file(INPUT);
+        store.downloadInput(job.image(), image, config.limits().maxImageBytes());
+        ImageInspector.check(image, config.limits().maxImagePixels());
+    }
+
+    @Override
+    public Object run(InversionJob job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure {
+        return engine.invert(files.file(INPUT), job.caption(), job.options(), out, progress);
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
+    }
+
+    @Override
+    public byte[] publishable(Object manifest, Provenance provenance) {
+        return Manifests.bytes(((InversionManifest) manifest).withProvenance(provenance));
+    }
+
+    @Override
+    public Published published(byte[] json) {
+        try {
+            InversionManifest manifest = Manifests.inversion(json);
+            Provenance p = manifest.provenance();
+            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(),
+                    manifest.seconds().getOrDefault("total", 0.0), Double.isFinite(manifest.psnr()) ? manifest.psnr() : null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an inversion manifest that cannot be read", e);
+        }
+    }
+
+    @Override
+    public JobEvent succeeded(WireRequests.Inversion wire, Published manifest, boolean replayed) {
+        String id = wire.requestId();
+        String prefix = store.inversionPrefix(id);
+        String files = manifest.attemptId() == null ? prefix : prefix + manifest.attemptId() + "/";
+        InversionEvent.Artifacts artifacts = new InversionEvent.Artifacts(store.bucket(), prefix, files,
+                files + JobEngine.LATENTS, files + JobEngine.NULL_EMBEDDINGS, files + JobEngine.RECONSTRUCTION,
+                prefix + JobEngine.MANIFEST, prefix + ArtifactStore.STATUS);
+        return new InversionEvent(RequestReader.SCHEMA_VERSION, id, id, JobEvent.SUCCEEDED, manifest.attemptId(),
+                artifacts, new JobEvent.Metrics(manifest.psnr(), manifest.seconds()), null, replayed);
+    }
+
+    @Override
+    public JobEvent failed(WireRequests.Inversion wire, JobFailure failure, boolean replayed) {
+        return InversionEvent.failed(wire.requestId(), failure, replayed);
+    }
+}

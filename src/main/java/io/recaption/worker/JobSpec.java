@@ -1,0 +1,66 @@
+package io.recaption.worker;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+
+/**
+ * What differs between an inversion and an edit inside the one job ladder ({@link JobTemplate}): reading and
+ * judging the request, its content hash, what it waits for, fetching its inputs, running the engine, and the
+ * events that answer it. Everything else — replays, conflicts, leases, attempts, uploads, the conditional
+ * manifest, statuses, deadlines — is the template's, once.
+ *
+ * @param <W> the request as read from the wire
+ * @param <J> the validated job
+ */
+interface JobSpec<W, J> {
+
+    /** The manifest's fields the template needs, read from its stored JSON. */
+    record Published(String attemptId, String requestHash, String workerId, double seconds, Double psnr) {}
+
+    /** What a job's precondition found: go on, wait (the record is put back on its topic), or fail. */
+    sealed interface Gate {
+        record Proceed() implements Gate {}
+
+        record Wait(String waitingFor) implements Gate {}
+
+        record Fail(JobFailure failure) implements Gate {}
+    }
+
+    JobKind kind();
+
+    String id(W wire);
+
+    /** The job's key prefix ({@code inversions/{id}/} or {@code edits/{id}/}). */
+    String prefix(String id);
+
+    /** The inversion an edit belongs to (status and events name it); null for inversions. */
+    String inversionId(W wire);
+
+    J validate(W wire) throws JobFailure;
+
+    /** The request's content hash ({@link RequestHash}); may read S3 (the input's ETag). */
+    String hash(J job) throws JobFailure;
+
+    /** What the job needs from elsewhere before it may run (an edit: its inversion, complete, of this model). */
+    Gate precondition(J job, RunningJob running) throws JobFailure;
+
+    /** Fetches the job's inputs into {@code files} (the input image; the inversion's files). */
+    void fetch(J job, JobFiles files) throws JobFailure;
+
+    /** Runs the engine into {@code out}; returns the manifest record the engine made. */
+    Object run(J job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure;
+
+    /** Files the engine writes into {@code out}, uploaded under the attempt's prefix before the manifest. */
+    List<String> outputs();
+
+    /** The manifest stamped with its run, as the JSON that is published. */
+    byte[] publishable(Object manifest, io.recaption.pipeline.Provenance provenance);
+
+    /** Reads a stored manifest. */
+    Published published(byte[] manifestJson);
+
+    JobEvent succeeded(W wire, Published manifest, boolean replayed);
+
+    JobEvent failed(W wire, JobFailure failure, boolean replayed);
+}

@@ -1,0 +1,201 @@
+package io.recaption.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The one ladder every job goes down, inversion or edit ({@link JobSpec} supplies the differences):
+ * <ol>
+ *   <li>validate (a refusal is a failed event, unless the id already has another result: {@code ID_CONFLICT});
+ *   <li>hash the request; if the id has a result (manifest, or a failed status), answer from it — a replay
+ *       when the hash matches, {@code ID_CONFLICT} when not, nothing overwritten either way;
+ *   <li>the precondition (an edit's inversion): wait (the record is put back on its topic) or fail;
+ *   <li>claim the lease: run an attempt ({@link AttemptRunner}); or, while another worker holds a live
+ *       lease, wait for its result or for the lease to expire; or, after too many starts, poison.
+ * </ol>
+ * Failures that may pass (S3, Kafka) are retried until the job's deadline, never turned into failed events
+ * before it.
+ */
+@ApplicationScoped
+public class JobTemplate {
+
+    private static final Logger LOG = Logger.getLogger(JobTemplate.class);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final ArtifactStore store;
+    private final Leases leases;
+    private final AttemptRunner attempts;
+    private final RecaptionConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public JobTemplate(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config) {
+        this.store = store;
+        this.leases = leases;
+        this.attempts = attempts;
+        this.config = config;
+    }
+
+    <W, J> Outcome process(JobSpec<W, J> spec, W wire, RunningJob job) {
+        String prefix = spec.prefix(spec.id(wire));
+        J request;
+        try {
+            request = spec.validate(wire);
+        } catch (JobFailure invalid) {
+            return refuse(spec, wire, prefix, invalid);
+        }
+        String hash = null;
+        try {
+            hash = spec.hash(request);
+            while (true) {
+                Optional<Outcome> finished = finished(spec, wire, prefix, hash);
+                if (finished.isPresent()) {
+                    return finished.get();
+                }
+                JobSpec.Gate gate = precondition(spec, request, job);
+                if (gate instanceof JobSpec.Gate.Wait wait) {
+                    attempts.tracker(spec, wire, prefix, hash).queued(wait.waitingFor());
+                    return new Outcome.Requeue("waiting for " + wait.waitingFor());
+                }
+                if (gate instanceof JobSpec.Gate.Fail fail) {
+                    return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), fail.failure());
+                }
+                Leases.Claim claim = leases.claim(prefix + ArtifactStore.LEASE, hash == null ? "" : hash);
+                if (claim instanceof Leases.Claim.Claimed claimed) {
+                    Optional<Outcome> outcome = attempts.run(spec, wire, request, prefix, hash, claimed, job);
+                    if (outcome.isPresent()) {
+                        return outcome.get();
+                    }
+                } else if (claim instanceof Leases.Claim.Busy busy) {
+                    String held = busy.lease().requestHash();
+                    if (hash != null && held != null && !held.isEmpty() && !held.equals(hash)) {
+                        return conflict(spec, wire);
+                    }
+                    if (!awaitOther(prefix, job)) {
+                        return new Outcome.Requeue("another worker still runs it at this job's deadline");
+                    }
+                } else {
+                    return attempts.poison(spec, wire, prefix, hash, (Leases.Claim.Poisoned) claim);
+                }
+            }
+        } catch (JobFailure failure) {
+            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), failure);
+        } catch (JobInterrupted.DeadlineExceeded e) {
+            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), AttemptRunner.timeout(config));
+        } catch (StorageUnavailable e) {
+            LOG.warnf("%s %s: %s", spec.kind().wireName(), LogSafe.text(spec.id(wire)), e.getMessage());
+            return new Outcome.Answer(spec.failed(wire, AttemptRunner.storageUnavailable(), false));
+        }
+    }
+
+    /** A request that failed validation: a failed event, unless its id already stands for something else. */
+    private <W, J> Outcome refuse(JobSpec<W, J> spec, W wire, String prefix, JobFailure invalid) {
+        if (store.exists(prefix + JobEngine.MANIFEST)) {
+            return conflict(spec, wire);
+        }
+        Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
+        if (status.isPresent()) {
+            boolean sameFailure = StatusTracker.FAILED.equals(status.get().path("state").asText())
+                    && invalid.code().name().equals(status.get().path("error").path("code").asText());
+            return sameFailure ? new Outcome.Answer(spec.failed(wire, invalid, true)) : conflict(spec, wire);
+        }
+        return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, null), invalid);
+    }
+
+    /** The stored result of the id, as a replay when the request matches it and as a conflict when not. */
+    private <W, J> Optional<Outcome> finished(JobSpec<W, J> spec, W wire, String prefix, String hash) {
+        Optional<ArtifactStore.Versioned> manifest = store.read(prefix + JobEngine.MANIFEST);
+        Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
+        if (manifest.isPresent()) {
+            JobSpec.Published published = spec.published(manifest.get().bytes());
+            if (!matches(hash, published.requestHash())) {
+                return Optional.of(conflict(spec, wire));
+            }
+            if (!StatusTracker.SUCCEEDED.equals(StatusTracker.state(status)) && published.attemptId() != null) {
+                // the winner died between its manifest and its status: the status catches up here
+                attempts.tracker(spec, wire, prefix, published.requestHash()).succeeded(published.attemptId());
+            }
+            return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, true)));
+        }
+        if (status.isEmpty()) {
+            return Optional.empty();
+        }
+        String stored = status.get().path("requestHash").asText(null);
+        if (!matches(hash, stored)) {
+            return Optional.of(conflict(spec, wire));
+        }
+        if (!StatusTracker.FAILED.equals(status.get().path("state").asText())) {
+            return Optional.empty();
+        }
+        JsonNode error = status.get().path("error");
+        return Optional.of(new Outcome.Answer(spec.failed(wire, storedFailure(error), true)));
+    }
+
+    private static boolean matches(String hash, String stored) {
+        return hash == null || stored == null || stored.isEmpty() || hash.equals(stored);
+    }
+
+    private static JobFailure storedFailure(JsonNode error) {
+        ErrorCode code;
+        try {
+            code = ErrorCode.valueOf(error.path("code").asText());
+        } catch (IllegalArgumentException unknown) {
+            code = ErrorCode.WORKER_ERROR;
+        }
+        return new JobFailure(code, error.path("message").asText(code.name()));
+    }
+
+    private <W, J> Outcome conflict(JobSpec<W, J> spec, W wire) {
+        String id = spec.id(wire);
+        LOG.warnf("%s %s: the id was used before for other content", spec.kind().wireName(), LogSafe.text(id));
+        return new Outcome.Answer(spec.failed(wire, new JobFailure(ErrorCode.ID_CONFLICT,
+                "id '" + id + "' was used before for a request with other content; nothing was overwritten"), false));
+    }
+
+    /** The precondition, polled for up to {@code recaption.edit.requeue-delay} while it says wait. */
+    private <W, J> JobSpec.Gate precondition(JobSpec<W, J> spec, J request, RunningJob job) throws JobFailure {
+        Instant until = clock.instant().plus(config.edit().requeueDelay());
+        JobSpec.Gate gate = spec.precondition(request, job);
+        while (gate instanceof JobSpec.Gate.Wait && clock.instant().isBefore(until)) {
+            pause(job);
+            gate = spec.precondition(request, job);
+        }
+        return gate;
+    }
+
+    /**
+     * Another worker holds a live lease: wait until its result is stored or its lease lapses (then the caller
+     * looks again). False when this job's deadline comes first.
+     */
+    private boolean awaitOther(String prefix, RunningJob job) {
+        try {
+            while (true) {
+                pause(job);
+                if (store.exists(prefix + JobEngine.MANIFEST)
+                        || StatusTracker.FAILED.equals(StatusTracker.state(store.readJson(prefix + ArtifactStore.STATUS)))) {
+                    return true;
+                }
+                Optional<Lease> lease = leases.read(prefix + ArtifactStore.LEASE);
+                if (lease.isEmpty() || !lease.get().liveAt(clock.instant())) {
+                    return true;
+                }
+            }
+        } catch (JobInterrupted.DeadlineExceeded e) {
+            return false;
+        }
+    }
+
+    private static void pause(RunningJob job) {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobCancelled("interrupted");
+        }
+        job.checkpoint();
+    }
+}

@@ -1,0 +1,14 @@
+package io.recaption.worker;
+
+/** How a request record ends, as {@link JobRunner} carries it out. */
+sealed interface Outcome {
+
+    /** Publish the event, then acknowledge the record (committed). */
+    record Answer(JobEvent event) implements Outcome {}
+
+    /** Publish the failed event, then dead-letter the record with POISON (committed). */
+    record Poison(JobEvent event) implements Outcome {}
+
+    /** Put the record back at the end of its topic (it waits for something), then acknowledge this copy. */
+    record Requeue(String why) implements Outcome {}
+}

@@ -1,0 +1,68 @@
+package io.recaption.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The hash that binds an id to its request's content: SHA-256 of a canonical JSON (keys sorted, defaults
+ * filled in) of the validated request, without its own id. An inversion's includes the input's bucket, key
+ * and the object's ETag — the same key overwritten with another photo is other content — its caption and
+ * every option; an edit's includes the inversion id and every edit field. Same id and hash: a replay; same id,
+ * other hash: {@link ErrorCode#ID_CONFLICT}.
+ */
+public final class RequestHash {
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
+
+    private RequestHash() {}
+
+    public static String inversion(InversionJob job, String inputETag) {
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        canonical.put("kind", "inversion");
+        canonical.put("bucket", job.image().bucket());
+        canonical.put("key", job.image().key());
+        canonical.put("etag", inputETag);
+        canonical.put("caption", job.caption());
+        InversionOptions o = job.options();
+        canonical.put("method", o.method().label());
+        canonical.put("steps", o.steps());
+        canonical.put("guidanceScale", o.guidanceScale());
+        canonical.put("innerSteps", o.innerSteps());
+        canonical.put("earlyStopEpsilon", o.earlyStopEpsilon());
+        canonical.put("truncateCaption", o.truncateCaption());
+        return hash(canonical);
+    }
+
+    public static String edit(EditJob job) {
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        canonical.put("kind", "edit");
+        canonical.put("inversionId", job.inversionId());
+        EditOptions o = job.options();
+        canonical.put("caption", o.caption());
+        canonical.put("emphasis", o.emphasis());
+        canonical.put("localBlend", o.localBlend());
+        canonical.put("crossReplaceSteps", o.crossReplaceSteps());
+        canonical.put("selfReplaceSteps", o.selfReplaceSteps());
+        return hash(canonical);
+    }
+
+    private static String hash(Map<String, Object> canonical) {
+        try {
+            byte[] bytes = CANONICAL.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash a request", e);
+        }
+    }
+}
