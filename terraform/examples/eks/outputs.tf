@@ -25,3 +25,15 @@ output "max_worker_replicas" {
   description = "Keep KEDA's maxReplicaCount (k8s ScaledObject) at or below this."
   value       = module.recaption.max_worker_replicas
 }
+
+output "web_service_account_role_arn" {
+  description = "Annotate the caption editor's ServiceAccount (k8s/web/serviceaccount.yaml) with it: eks.amazonaws.com/role-arn."
+  value       = module.recaption.web_role_arn
+}
+
+output "web_env" {
+  description = "Lines for k8s/web/web.env."
+  value = merge(module.recaption.web_env, {
+    QUARKUS_S3_AWS_REGION = var.region
+  })
+}

@@ -66,3 +66,26 @@ output "max_worker_replicas" {
   description = "Upper bound for KEDA's maxReplicaCount: the larger partition count of the two request topics."
   value       = local.max_worker_replicas
 }
+
+output "web_role_arn" {
+  description = "The caption editor's IAM role: the eks.amazonaws.com/role-arn annotation on its ServiceAccount (k8s/web)."
+  value       = aws_iam_role.web.arn
+}
+
+output "web_role_name" {
+  description = "Name of the caption editor's IAM role."
+  value       = aws_iam_role.web.name
+}
+
+output "web_env" {
+  description = "Values for k8s/web/web.env that follow from this module."
+  value = merge(
+    {
+      RECAPTION_ARTIFACTS_BUCKET   = aws_s3_bucket.this.id
+      RECAPTION_INPUT_BUCKETS      = aws_s3_bucket.this.id
+      RECAPTION_WEB_UPLOADS_PREFIX = var.uploads_prefix
+    },
+    var.artifacts_prefix == "" ? {} : { RECAPTION_ARTIFACTS_PREFIX = var.artifacts_prefix },
+    { for role in ["inversion-requests", "edit-requests"] : "RECAPTION_TOPICS_${upper(replace(role, "-", "_"))}" => var.kafka_topics[role].name },
+  )
+}

@@ -122,7 +122,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   }
 
   dynamic "rule" {
-    for_each = var.artifacts_expiration_days == null ? [] : local.artifact_folders
+    # the caption editor's records (web/) go with the artifacts they describe
+    for_each = var.artifacts_expiration_days == null ? [] : concat(local.artifact_folders, [local.web_folder])
     content {
       id     = "expire-${trimsuffix(replace(rule.value, "/", "-"), "-")}"
       status = "Enabled"

@@ -216,3 +216,17 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+# ---- the caption editor's IAM role (IRSA) ----
+
+variable "web_service_account_name" {
+  description = "Kubernetes ServiceAccount of the caption editor (`web` command); must match k8s/web/serviceaccount.yaml."
+  type        = string
+  default     = "recaption-web"
+}
+
+variable "web_role_name" {
+  description = "Name of the caption editor's IAM role. Null derives it from the bucket name."
+  type        = string
+  default     = null
+}

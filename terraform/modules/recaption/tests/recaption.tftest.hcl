@@ -170,6 +170,53 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
   }
 }
 
+run "web_role_is_scoped_to_its_service_account_and_prefixes" {
+  command = apply
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.web.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE:sub"] == "system:serviceaccount:recaption:recaption-web" &&
+      jsondecode(aws_iam_role.web.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity" &&
+      aws_iam_role.web.name != aws_iam_role.worker.name
+    )
+    error_message = "the caption editor has its own role, assumable only by its ServiceAccount"
+  }
+
+  # no wildcard actions, no bucket administration
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.web.policy).Statement : [
+        for a in flatten([s.Action]) : s.Effect == "Allow" && contains(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt", "kms:GenerateDataKey"], a)
+      ]
+    ]))
+    error_message = "the caption editor may only list, read, write and delete objects (plus use the bucket's KMS key)"
+  }
+
+  # puts photos under uploads/ and its records under web/, nothing else; deletes only its records
+  assert {
+    condition = (
+      toset(flatten([for s in jsondecode(aws_iam_role_policy.web.policy).Statement : flatten([s.Resource]) if contains(flatten([s.Action]), "s3:PutObject")])) == toset(["arn:aws:s3:::recaption-test/uploads/*", "arn:aws:s3:::recaption-test/web/*"]) &&
+      toset(flatten([for s in jsondecode(aws_iam_role_policy.web.policy).Statement : flatten([s.Resource]) if contains(flatten([s.Action]), "s3:DeleteObject")])) == toset(["arn:aws:s3:::recaption-test/web/*"])
+    )
+    error_message = "the caption editor writes only under uploads/ and web/, and deletes only under web/"
+  }
+
+  # reads the artifacts, never models/ or the whole bucket
+  assert {
+    condition = (
+      anytrue([for s in jsondecode(aws_iam_role_policy.web.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/inversions/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
+      anytrue([for s in jsondecode(aws_iam_role_policy.web.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/edits/*") && contains(flatten([s.Action]), "s3:GetObject")]) &&
+      !anytrue([for s in jsondecode(aws_iam_role_policy.web.policy).Statement : contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/models/*") || contains(flatten([s.Resource]), "arn:aws:s3:::recaption-test/*")])
+    )
+    error_message = "the caption editor reads inversions/ and edits/, and has no grant on models/ or on every object"
+  }
+
+  assert {
+    condition     = output.web_env["RECAPTION_WEB_UPLOADS_PREFIX"] == "uploads/" && output.web_env["RECAPTION_TOPICS_EDIT_REQUESTS"] == "edit-requests"
+    error_message = "web_env must carry the uploads prefix and the request topics"
+  }
+}
+
 run "aes256_artifacts_prefix_and_artifact_expiry" {
   command = apply
 
@@ -198,8 +245,16 @@ run "aes256_artifacts_prefix_and_artifact_expiry" {
   }
 
   assert {
-    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if try(one(r.expiration).days, null) == 90]) == 2
-    error_message = "artifacts_expiration_days must expire both artifact folders"
+    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if try(one(r.expiration).days, null) == 90]) == 3
+    error_message = "artifacts_expiration_days must expire both artifact folders and the caption editor's records"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.web.policy).Statement :
+      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/recaption/web/*"])
+    ])
+    error_message = "the caption editor's own records must follow artifacts_prefix"
   }
 
   assert {

@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * {@code demo}: the whole service on this machine — a real Kafka broker and S3 server started from the
  * jars {@code mvn package} put under {@code target/}, the worker as the packaged application's {@code serve}
- * with the bundled shapes-world model, a scene drawn from its caption and uploaded, an inversion and two
+ * with the bundled shapes-world model, the caption editor as its {@code web}, a scene drawn from its caption and
+ * uploaded, an inversion and two
  * edits (a colour swap and a shape swap, each with LocalBlend) requested through Kafka, their results fetched
  * from S3 and read back by the world's detectors.
  */
@@ -73,7 +74,7 @@ public class DemoCommand implements Callable<Integer> {
             description = "where the results are copied (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--keep-running", description = "leave the broker, S3 server and worker up until Ctrl-C")
+    @Option(names = "--keep-running", description = "leave the broker, S3 server, worker and caption editor up until Ctrl-C")
     boolean keepRunning;
 
     @Option(names = "--timeout", defaultValue = "PT15M", description = "give up after (default: ${DEFAULT-VALUE})")
@@ -107,10 +108,13 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("starting the worker (" + modelDir + ") …");
             try (WorkerProcess worker = WorkerProcess.start("demo-worker", WorkerProcess.packagedJar(), config,
                     List.of("-Xmx4g"), work.resolve("worker.log"), Duration.ofMinutes(5));
+                    WorkerProcess editor = WorkerProcess.start("demo-web", "web", WorkerProcess.packagedJar(), config,
+                            List.of("-Xmx512m"), work.resolve("web.log"), Duration.ofMinutes(2));
                     S3Client s3 = stack.s3().client();
                     KafkaProducer<String, String> producer = producer(stack.kafka().bootstrapServers());
                     KafkaConsumer<String, String> consumer = consumer(stack.kafka().bootstrapServers())) {
                 System.out.println("  worker ready at " + worker.baseUri() + " (log: " + worker.log() + ")");
+                System.out.println("caption editor: " + editor.baseUri() + " (log: " + editor.log() + ")");
                 String photoKey = "uploads/demo/scene.png";
                 Files.createDirectories(out);
                 Path input = out.resolve("input.png");
@@ -165,9 +169,11 @@ public class DemoCommand implements Callable<Integer> {
                 for (DemoScene.Edit planned : scene.edits()) {
                     System.out.println("  " + planned.name() + ": " + scene.check(planned, images.get(planned.name())));
                 }
+                System.out.println("the caption editor reads it back: " + editorView(editor, inversionId));
+                System.out.println("  open it there: " + editor.baseUri() + "#inversion=" + inversionId);
                 System.out.printf("demo finished in %.1f s%n", Duration.between(started, Instant.now()).toMillis() / 1e3);
                 if (keepRunning) {
-                    printHowToContinue(stack, worker, photoKey, inversionId, scene);
+                    printHowToContinue(stack, worker, editor, photoKey, inversionId, scene);
                     Thread.currentThread().join();
                 }
             }
@@ -223,6 +229,15 @@ public class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException("no event for " + id + " on " + topic + " within " + timeout);
     }
 
+    /** The editor's view of the inversion (GET /api/inversions/{id}): state and PSNR, read from S3 by the web. */
+    private static String editorView(WorkerProcess editor, String inversionId) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                editor.baseUri().resolve("api/inversions/" + inversionId)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode view = JSON.readTree(response.body());
+        return String.format(java.util.Locale.ROOT, "inversion %s %s, PSNR %.2f dB", inversionId, view.path("status").path("state").asText("?"),
+                view.path("result").path("psnr").asDouble());
+    }
+
     private static Path download(S3Client s3, String key, Path file) throws IOException {
         Files.write(file, s3.getObjectAsBytes(b -> b.bucket(ARTIFACTS).key(key)).asByteArray());
         return file;
@@ -246,8 +261,8 @@ public class DemoCommand implements Callable<Integer> {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    private static void printHowToContinue(LocalStack stack, WorkerProcess worker, String photoKey, String inversionId,
-            DemoScene scene) {
+    private static void printHowToContinue(LocalStack stack, WorkerProcess worker, WorkerProcess editor, String photoKey,
+            String inversionId, DemoScene scene) {
         String bootstrap = stack.kafka().bootstrapServers();
         System.out.println();
         System.out.println("the stack stays up (Ctrl-C stops it):");
@@ -255,6 +270,7 @@ public class DemoCommand implements Callable<Integer> {
         System.out.println("  S3 endpoint              " + stack.s3().endpoint() + "  (path-style, region "
                 + S3Server.REGION + ", access key " + S3Server.ACCESS_KEY + ", secret " + S3Server.SECRET_KEY + ")");
         System.out.println("  worker status            " + worker.baseUri() + "inversions/" + inversionId);
+        System.out.println("  caption editor           " + editor.baseUri() + "  (edit the demo's photo in the browser)");
         System.out.println("publish another edit of the same inversion, e.g. with Kafka's console producer:");
         String message = "{\"schemaVersion\":1,\"editId\":\"my-edit-1\",\"inversionId\":\"" + inversionId
                 + "\",\"caption\":\"" + scene.edits().get(0).caption() + "\",\"emphasis\":{\"" + scene.edits().get(0)

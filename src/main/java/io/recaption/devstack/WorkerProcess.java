@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A worker as a child process, {@code java -jar <quarkus-run.jar> serve} with its configuration as system
  * properties, on a free HTTP port; started when its readiness check answers 200. For the demo and for tests
- * that kill a worker.
+ * that kill a worker. The demo's caption editor ({@code web}) runs the same way.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -37,7 +37,16 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(String name, Path jar, Map<String, String> config, List<String> jvmArgs, Path log,
             Duration readyTimeout) {
-        WorkerProcess worker = launch(name, jar, config, jvmArgs, log);
+        return start(name, "serve", jar, config, jvmArgs, log, readyTimeout);
+    }
+
+    /**
+     * Starts the packaged application's {@code command} ({@code serve}, or {@code web} for the caption editor) the
+     * same way, and waits until it is ready.
+     */
+    public static WorkerProcess start(String name, String command, Path jar, Map<String, String> config,
+            List<String> jvmArgs, Path log, Duration readyTimeout) {
+        WorkerProcess worker = launch(name, command, jar, config, jvmArgs, log);
         try {
             worker.awaitReady(readyTimeout);
             return worker;
@@ -49,11 +58,16 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker without waiting for it to be ready (one that is never ready, or exits). */
     public static WorkerProcess launch(String name, Path jar, Map<String, String> config, List<String> jvmArgs, Path log) {
+        return launch(name, "serve", jar, config, jvmArgs, log);
+    }
+
+    private static WorkerProcess launch(String name, String command, Path jar, Map<String, String> config,
+            List<String> jvmArgs, Path log) {
         int port = ChildJvm.freePort();
         List<String> jvm = new ArrayList<>(jvmArgs);
         config.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
         jvm.add("-Dquarkus.http.port=" + port);
-        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toAbsolutePath().toString(), "serve"), log,
+        ChildJvm process = ChildJvm.start(name, jvm, List.of("-jar", jar.toAbsolutePath().toString(), command), log,
                 jar.toAbsolutePath().getParent());
         return new WorkerProcess(process, port);
     }

@@ -12,7 +12,6 @@ public record JobState(String state, double progress, String phase, ApiError err
 
     public static final String SUBMITTED = "submitted";
     public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
 
     public JobState {
         progress = Double.isFinite(progress) ? Math.max(0, Math.min(1, progress)) : 0;

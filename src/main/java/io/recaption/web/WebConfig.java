@@ -25,9 +25,9 @@ public interface WebConfig {
     @WithDefault("uploads/")
     String uploadsPrefix();
 
-    /** Most edits an inversion's history answers (newest first). */
+    /** Most edits an inversion's history answers (newest first): each costs two small S3 reads per history view. */
     @WithName("history-limit")
-    @WithDefault("50")
+    @WithDefault("20")
     int historyLimit();
 
     /** How long publishing a request may take before the API answers 503 (bounds the producer's retries too). */

@@ -8,7 +8,6 @@ import io.recaption.worker.RequestValidator;
 import io.recaption.worker.StorageUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -179,14 +178,6 @@ public class WebStore {
             return s3Call.get();
         } catch (SdkException e) {
             throw new StorageUnavailable("S3: " + e.getMessage(), e);
-        }
-    }
-
-    static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the response is written or abandoned either way
         }
     }
 }

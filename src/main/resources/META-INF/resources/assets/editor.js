@@ -1,47 +1,7 @@
-// The caption editor's page: plain JavaScript over the /api endpoints (see /q/openapi). No framework, no CDN.
+// The caption editor's page: plain JavaScript over the /api endpoints (api.js). No framework, no CDN.
 'use strict';
 
-const POLL_MS = 500;
-const $ = (id) => document.getElementById(id);
-const STATE_WORDS = { submitted: 'waiting for a worker', queued: 'queued', running: 'running', succeeded: 'done', failed: 'failed' };
-const state = { upload: null, inversionId: null, caption: null, words: new Map(), polling: null, editPolling: null };
-
-/** A refusal of the API, with its code and message ({"code","message"}). */
-class Refusal extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
-}
-
-async function api(method, path, body, contentType) {
-  const init = { method, headers: {} };
-  if (body !== undefined) {
-    init.body = contentType ? body : JSON.stringify(body);
-    init.headers['Content-Type'] = contentType || 'application/json';
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch (e) {
-    throw new Refusal(0, 'NETWORK', 'the editor does not answer (' + e.message + ')');
-  }
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!response.ok) {
-    throw new Refusal(response.status, json && json.code || 'HTTP_' + response.status,
-      json && json.message || response.statusText);
-  }
-  return json;
-}
-
-function say(text, kind) {
-  const box = $('message');
-  box.textContent = text;
-  box.className = 'message ' + (kind || 'error');
-  box.hidden = !text;
-}
-
-function refused(what, e) {
-  say(e instanceof Refusal ? what + ': ' + e.message + ' [' + e.code + ']' : what + ': ' + e.message);
-}
+const state = { upload: null, inversionId: null, caption: null, words: new Map(), stopInversion: () => {}, stopEdit: () => {} };
 
 // ---- 1. the photo ----
 
@@ -110,46 +70,23 @@ async function invert() {
   }
 }
 
-function showProgress(prefix, status) {
-  const bar = $(prefix + '-progress');
-  bar.hidden = false;
-  bar.value = Math.round(100 * status.progress);
-  const phase = status.phase ? ' · ' + status.phase : '';
-  $(prefix + '-label').textContent = (STATE_WORDS[status.state] || status.state) + phase + ' · ' + bar.value + ' %';
-}
-
 function follow(inversionId) {
-  clearInterval(state.polling);
+  state.stopInversion();
   state.inversionId = inversionId;
   $('invert').disabled = true;
-  const tick = async () => {
-    let view;
-    try {
-      view = await api('GET', 'api/inversions/' + encodeURIComponent(inversionId));
-    } catch (e) {
-      clearInterval(state.polling);
-      $('invert').disabled = !state.upload;
-      refused('The inversion cannot be shown', e);
-      return;
-    }
-    showProgress('invert', view.status);
-    if (view.status.state === 'failed') {
-      clearInterval(state.polling);
-      $('invert').disabled = !state.upload;
-      say('The inversion failed: ' + view.status.error.message + ' [' + view.status.error.code + ']');
-    } else if (view.status.state === 'succeeded') {
-      clearInterval(state.polling);
-      $('invert').disabled = !state.upload;
-      inverted(view);
-    }
-  };
-  state.polling = setInterval(tick, POLL_MS);
-  tick();
+  const settle = () => { $('invert').disabled = !state.upload; };
+  state.stopInversion = poll('api/inversions/' + encodeURIComponent(inversionId), 'invert',
+    (view) => { settle(); inverted(view); },
+    (error) => { settle(); say('The inversion failed: ' + error.message + ' [' + error.code + ']'); },
+    (e) => { settle(); refused('The inversion cannot be shown', e); });
 }
 
 function inverted(view) {
   $('result-section').hidden = false;
-  if (view.inputUrl) $('input-image').src = view.inputUrl;
+  const input = $('input-image');
+  if (view.inputUrl) input.src = view.inputUrl;
+  // an inversion requested elsewhere (straight to Kafka) has no photo here: show what there is
+  input.closest('figure').hidden = !input.getAttribute('src');
   $('reconstruction').src = view.reconstructionUrl;
   const psnr = view.result && view.result.psnr;
   $('psnr').textContent = typeof psnr === 'number' ? psnr.toFixed(2) : '–';
@@ -255,32 +192,12 @@ async function render() {
 }
 
 function followEdit(editId) {
-  clearInterval(state.editPolling);
-  const tick = async () => {
-    let view;
-    try {
-      view = await api('GET', 'api/edits/' + encodeURIComponent(editId));
-    } catch (e) {
-      clearInterval(state.editPolling);
-      $('render').disabled = false;
-      refused('The edit cannot be shown', e);
-      return;
-    }
-    showProgress('edit', view.status);
-    if (view.status.state === 'failed') {
-      clearInterval(state.editPolling);
-      $('render').disabled = false;
-      say('The edit failed: ' + view.status.error.message + ' [' + view.status.error.code + ']');
-      loadHistory();
-    } else if (view.status.state === 'succeeded') {
-      clearInterval(state.editPolling);
-      $('render').disabled = false;
-      showEdit(view);
-      loadHistory();
-    }
-  };
-  state.editPolling = setInterval(tick, POLL_MS);
-  tick();
+  state.stopEdit();
+  const settle = () => { $('render').disabled = false; loadHistory(); };
+  state.stopEdit = poll('api/edits/' + encodeURIComponent(editId), 'edit',
+    (view) => { settle(); showEdit(view); },
+    (error) => { settle(); say('The edit failed: ' + error.message + ' [' + error.code + ']'); },
+    (e) => { $('render').disabled = false; refused('The edit cannot be shown', e); });
 }
 
 function showEdit(view) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The newcomer's command, as README gives it, on the packaged application (failsafe runs this after
  * {@code package}): the demo starts its own broker, S3 server and worker with the bundled shapes model, and
  * exits 0 with the images written; the colour swap that went through Kafka and S3 must read, by the
- * world's detectors, as its caption says (the end-to-end semantic check).
+ * world's detectors, as its caption says (the end-to-end semantic check). The caption editor starts beside the
+ * worker and reads the demo's inversion back.
  */
 @Tag("integration")
 class DemoIT {
@@ -48,6 +49,9 @@ class DemoIT {
             assertTrue(output.contains(out.resolve(name).toAbsolutePath().toString()), "the demo prints " + name);
         }
         assertTrue(output.contains("demo finished in"), output);
+        assertTrue(output.matches("(?s).*caption editor: http://127\\.0\\.0\\.1:\\d+/.*"), "the demo prints the editor's address");
+        assertTrue(output.matches("(?s).*the caption editor reads it back: inversion demo-\\S+ succeeded, PSNR \\d+\\.\\d\\d dB.*"),
+                "the editor (web command) reads the worker's inversion from S3");
         assertTrue(output.contains("colour-swap: matches \"a red triangle below a small yellow circle on a green background\""),
                 "the detectors read the colour swap as its caption says");
     }

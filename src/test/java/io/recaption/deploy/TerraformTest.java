@@ -147,7 +147,7 @@ class TerraformTest {
         Path expression = work.resolve("console.txt");
         Files.writeString(expression, "jsonencode({topics = var.kafka_topics, max = local.max_worker_replicas,"
                 + " namespace = var.namespace, serviceAccount = var.service_account_name, artifactsPrefix = var.artifacts_prefix,"
-                + " roleName = local.role_name})\n");
+                + " roleName = local.role_name, webServiceAccount = var.web_service_account_name, webRoleName = local.web_role_name})\n");
         Tools.Result console = tf(expression, MODULE, "console", "-no-color",
                 "-var", "bucket_name=recaption-artifacts",
                 "-var", "oidc_provider_arn=arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE");
@@ -176,6 +176,15 @@ class TerraformTest {
         String roleArn = base.single("ServiceAccount").orElseThrow().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText();
         assertTrue(roleArn.endsWith(":role/" + defaults.path("roleName").asText()),
                 "the ServiceAccount's placeholder role " + roleArn + " is not terraform's default role name " + defaults.path("roleName").asText());
+
+        // the caption editor (k8s/web) has its own ServiceAccount and role
+        Manifests web = Manifests.kustomization(Project.k8s().resolve("web"));
+        JsonNode webPod = web.single("Deployment").orElseThrow().path("spec").path("template").path("spec");
+        assertEquals(webPod.path("serviceAccountName").asText(), defaults.path("webServiceAccount").asText(),
+                "IRSA trusts another ServiceAccount than the caption editor's");
+        String webRoleArn = web.single("ServiceAccount").orElseThrow().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText();
+        assertTrue(webRoleArn.endsWith(":role/" + defaults.path("webRoleName").asText()),
+                "the editor's placeholder role " + webRoleArn + " is not terraform's default " + defaults.path("webRoleName").asText());
 
         int bound = defaults.path("max").asInt();
         List<Integer> maxReplicas = scaledObjectMaxReplicas();

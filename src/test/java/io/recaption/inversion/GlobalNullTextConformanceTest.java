@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.Fixtures;
 import io.recaption.diffusion.GuidedDenoiser;
+import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
@@ -87,7 +88,7 @@ class GlobalNullTextConformanceTest {
                 inversion.earlyStopEpsilon(), 2e-5, inversion.learningRate(), 0.01, inversion.guidance());
         List<Double> passMeans = new ArrayList<>();
         ProgressListener progress = (phase, step, total, loss) -> {
-            if (phase.equals("global-null-text")) {
+            if (phase == Phase.GLOBAL_NULL_TEXT) {
                 passMeans.add(loss);
             }
         };

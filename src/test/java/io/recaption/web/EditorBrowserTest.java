@@ -32,10 +32,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The caption editor in a real browser (headless Chromium), against the web profile, the real broker and s3proxy
- * and a worker with the test engine: upload the bundled scene, invert, swap a word, move a slider with the
- * keyboard, keep the rest around a word, render, see an edited image that differs from the reconstruction
- * (compared pixel by pixel as the page shows them), restore it from the history. Refusals appear as messages.
- * Leaves a screenshot in target/screenshots/editor.png.
+ * and a worker with the test engine: drop the bundled scene on the page, invert, swap a word, move a slider with
+ * the keyboard, keep the rest around a word, render, see an edited image that differs from the reconstruction
+ * (compared pixel by pixel as the page shows them), restore it from the history. Refusals (through the file
+ * picker) appear as messages. Leaves a screenshot in target/screenshots/editor.png.
  */
 @QuarkusTest
 @TestProfile(WebTestProfile.class)
@@ -82,8 +82,9 @@ class EditorBrowserTest {
         upload(fake);
         waitForMessage("NOT_AN_IMAGE");
 
-        upload(SCENE.toAbsolutePath());
-        until(d -> d.findElement(By.id("upload-status")).getText().startsWith("Uploaded"));
+        // the scene arrives by drag and drop (the refusals above came through the file picker)
+        dropSample("blue-triangle.png");
+        until(d -> d.findElement(By.id("upload-status")).getText().equals("Uploaded blue-triangle.png."));
         click("invert");
         waitForMessage("Type the photo’s caption first");
         browser.findElement(By.id("caption")).sendKeys(CAPTION);
@@ -130,6 +131,25 @@ class EditorBrowserTest {
 
     private void upload(Path file) {
         browser.findElement(By.id("photo-file")).sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /**
+     * Drops a file on the drop zone as a browser does: a DragEvent whose DataTransfer holds a File (with the bundled
+     * scene's bytes, fetched from the page's own assets), so the page's drop handler uploads it.
+     */
+    private void dropSample(String name) {
+        Object dropped = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const [name, done] = arguments;
+                fetch('assets/samples/' + name).then(r => r.blob()).then(blob => {
+                  const transfer = new DataTransfer();
+                  transfer.items.add(new File([blob], name, { type: 'image/png' }));
+                  const zone = document.getElementById('drop-zone');
+                  for (const type of ['dragover', 'drop']) {
+                    zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                  }
+                  done(true);
+                }, () => done(false));""", name);
+        assertEquals(Boolean.TRUE, dropped, "the sample could be fetched and dropped");
     }
 
     private void click(String id) {

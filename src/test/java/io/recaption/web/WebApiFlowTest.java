@@ -177,7 +177,7 @@ class WebApiFlowTest {
         String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
-        for (String asset : List.of("/assets/editor.js", "/assets/editor.css", "/assets/samples/samples.json",
+        for (String asset : List.of("/assets/api.js", "/assets/editor.js", "/assets/editor.css", "/assets/samples/samples.json",
                 "/assets/samples/blue-triangle.png")) {
             assertEquals(200, api.get(asset).statusCode(), asset);
         }
