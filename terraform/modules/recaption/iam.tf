@@ -57,8 +57,9 @@ resource "aws_iam_role_policy" "worker" {
     Statement = concat(
       [
         {
-          # Listing is what makes S3 answer 404 rather than 403 for a missing key under these prefixes, and how a
-          # winning run finds the files of dead attempts to remove; limited to the prefixes the worker reads.
+          # Listing, limited to the prefixes the worker reads: how it tells a missing key from a forbidden one (S3
+          # may answer 403 for a missing key when ListBucket is conditional; the worker then lists the key's
+          # prefix) and how a winning run finds the files of dead attempts to remove.
           Sid       = "ListOwnPrefixes"
           Effect    = "Allow"
           Action    = "s3:ListBucket"

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -37,8 +34,8 @@ public class ArtifactStore {
 
     public static final String STATUS = "status.json";
     public static final String LEASE = "lease.json";
-    private static final Logger LOG = Logger.getLogger(ArtifactStore.class);
     private static final int NOT_FOUND = 404;
+    private static final int FORBIDDEN = 403;
     private static final int PRECONDITION_FAILED = 412;
     private static final int CONFLICT = 409;
 
@@ -94,10 +91,30 @@ public class ArtifactStore {
         try {
             return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
+            if (absent(e, bucket, key)) {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Whether a failed read means "no such key": 404, or 403 where listing the key's prefix (which the worker's
+     * role may do, limited by prefix) shows it absent — AWS answers 403 for a missing key to a principal whose
+     * ListBucket permission does not cover the request.
+     */
+    private boolean absent(S3Exception e, String bucket, String key) {
+        if (e.statusCode() == NOT_FOUND) {
+            return true;
+        }
+        if (e.statusCode() != FORBIDDEN) {
+            return false;
+        }
+        try {
+            return s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(1)).contents().stream()
+                    .noneMatch(object -> object.key().equals(key));
+        } catch (S3Exception listingDenied) {
+            return false;
         }
     }
 
@@ -129,7 +146,7 @@ public class ArtifactStore {
             var response = s3.getObjectAsBytes(b -> b.bucket(bucket()).key(key));
             return Optional.of(new Versioned(response.asByteArray(), response.response().eTag()));
         } catch (S3Exception e) {
-            if (e.statusCode() == NOT_FOUND) {
+            if (absent(e, bucket(), key)) {
                 return Optional.empty();
             }
             throw e;
@@ -225,7 +242,7 @@ public class ArtifactStore {
         }
         boolean complete = retrying("GET " + image.key(), () -> s3.getObject(
                 b -> b.bucket(image.bucket()).key(image.key()),
-                (response, in) -> copyAtMost(in, target, maxBytes)));
+                (response, in) -> LocalFiles.copyAtMost(in, target, maxBytes)));
         if (!complete) {
             throw new JobFailure(ErrorCode.IMAGE_TOO_LARGE, where + " grew beyond " + maxBytes + " bytes while being read");
         }
@@ -235,18 +252,18 @@ public class ArtifactStore {
     public boolean downloadArtifact(String key, Path target) {
         return retrying("GET " + key, () -> {
             try {
-                s3.getObject(b -> b.bucket(bucket()).key(key), ResponseTransformer.toFile(temporarySibling(target)));
-                Files.move(temporarySibling(target), target, StandardCopyOption.REPLACE_EXISTING);
+                s3.getObject(b -> b.bucket(bucket()).key(key), ResponseTransformer.toFile(LocalFiles.temporarySibling(target)));
+                Files.move(LocalFiles.temporarySibling(target), target, StandardCopyOption.REPLACE_EXISTING);
                 return true;
             } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
+                if (absent(e, bucket(), key)) {
                     return false;
                 }
                 throw e;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                deleteQuietly(temporarySibling(target));
+                LocalFiles.deleteQuietly(LocalFiles.temporarySibling(target));
             }
         });
     }
@@ -272,32 +289,5 @@ public class ArtifactStore {
                     || s3e.statusCode() == CONFLICT;
         }
         return e instanceof SdkClientException;
-    }
-
-    private static boolean copyAtMost(InputStream in, Path target, long maxBytes) throws IOException {
-        try (in; OutputStream out = Files.newOutputStream(target)) {
-            byte[] buffer = new byte[64 * 1024];
-            long total = 0;
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > maxBytes) {
-                    return false;
-                }
-                out.write(buffer, 0, n);
-            }
-            return true;
-        }
-    }
-
-    private static Path temporarySibling(Path target) {
-        return target.resolveSibling(target.getFileName() + ".part");
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debugf("could not delete %s: %s", file, e.getMessage());
-        }
     }
 }

@@ -41,10 +41,11 @@ public class JobRunner {
     private final WorkerGates gates;
     private final RecaptionConfig config;
     private final Event<JobMilestone> milestones;
+    private final CommitKeeper commits;
     private final Clock clock = Clock.systemUTC();
 
     public JobRunner(JobLifecycle lifecycle, JobTemplate template, EventPublisher publisher, JobMetrics metrics,
-            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones) {
+            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones, CommitKeeper commits) {
         this.lifecycle = lifecycle;
         this.template = template;
         this.publisher = publisher;
@@ -52,6 +53,7 @@ public class JobRunner {
         this.gates = gates;
         this.config = config;
         this.milestones = milestones;
+        this.commits = commits;
     }
 
     /** Reads a record's value into a wire request. */
@@ -72,7 +74,7 @@ public class JobRunner {
         } catch (InvalidMessage e) {
             LOG.warnf("%s record dead-lettered (%s): %s", kind.wireName(), e.code(), LogSafe.text(e.getMessage()));
             metrics.outcome(kind, "dead_lettered", e.code());
-            return deadLetter(message, e);
+            return commits.track(message, deadLetter(message, e));
         }
         String id = spec.id(request);
         Instant firstSeen = firstSeen(message);
@@ -109,7 +111,7 @@ public class JobRunner {
                 publisher.requeue(kind, id, message.getPayload(), job.firstSeen(), deadline);
                 LOG.infof("%s %s: put back on its topic (%s)", kind.wireName(), LogSafe.text(id), requeue.why());
                 metrics.outcome(kind, "requeued", null);
-                return message.ack();
+                return commits.track(message, message.ack());
             }
             JobEvent event = outcome instanceof Outcome.Poison poison ? poison.event() : ((Outcome.Answer) outcome).event();
             publisher.publish(kind, event, deadline);
@@ -120,14 +122,14 @@ public class JobRunner {
             metrics.duration(kind, result, Duration.between(job.startedAt(), clock.instant()));
             LOG.infof("%s %s: %s%s", kind.wireName(), LogSafe.text(id), result, code == null ? "" : " " + code);
             if (outcome instanceof Outcome.Poison) {
-                return deadLetter(message, new InvalidMessage(ErrorCode.POISON, event.error().message()));
+                return commits.track(message, deadLetter(message, new InvalidMessage(ErrorCode.POISON, event.error().message())));
             }
-            return message.ack();
+            return commits.track(message, message.ack());
         } catch (RuntimeException e) {
             LOG.errorf("%s %s: event not published until the deadline: %s", kind.wireName(), LogSafe.text(id), e.getMessage());
             metrics.outcome(kind, "dead_lettered", ErrorCode.EVENT_NOT_PUBLISHED);
-            return deadLetter(message, new InvalidMessage(ErrorCode.EVENT_NOT_PUBLISHED,
-                    "the " + kind.wireName() + " event could not be published"));
+            return commits.track(message, deadLetter(message, new InvalidMessage(ErrorCode.EVENT_NOT_PUBLISHED,
+                    "the " + kind.wireName() + " event could not be published")));
         }
     }
 

@@ -198,8 +198,17 @@ class WorkerFlowTest {
         assertTrue(ready.toString().contains("recaption-worker"), "the worker's own readiness check is listed");
         String openApi = send("/q/openapi").body();
         assertTrue(openApi.contains("/inversions/{id}") && openApi.contains("/edits/{id}"), "OpenAPI lists the status endpoints");
+        String id = Requests.newId("metered");
+        kafka.send(SharedStack.INVERSION_REQUESTS, id, Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO_KEY, "a cat " + id));
+        kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", id, TIMEOUT);
         String metrics = send("/q/metrics").body();
         assertTrue(metrics.contains("recaption_job_running"), "the worker's meters are exported");
+        for (String meter : new String[] {"recaption_job_running_age_seconds", "recaption_jobs_total{code=",
+                "recaption_job_duration_seconds_bucket{", "recaption_job_queue_wait_seconds_bucket{",
+                "recaption_job_engine_seconds_bucket{"}) {
+            assertTrue(metrics.contains(meter), meter + " is exported:\n" + metrics.lines()
+                    .filter(l -> l.startsWith("recaption_")).limit(20).toList());
+        }
     }
 
     private BufferedImage decode(String key) throws IOException {
