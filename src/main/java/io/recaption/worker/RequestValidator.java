@@ -28,8 +28,15 @@ public class RequestValidator {
         this.config = config;
     }
 
+    /** Why a request without a caption is refused by a worker without a captioning model. */
+    static final String CAPTION_REQUIRED = "the request has no caption and this worker has no captioning model to"
+            + " write one: send a caption";
+
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
-        String caption = caption(request.caption());
+        if (request.caption() == null && config.captioner().path().filter(p -> !p.isBlank()).isEmpty()) {
+            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, CAPTION_REQUIRED);
+        }
+        String caption = request.caption() == null ? null : caption(request.caption());
         String bucket = inputBucket(request.imageBucket());
         ImageRef image = new ImageRef(bucket, allowedInput(bucket, imageKey(request.imageKey())));
         RecaptionConfig.InversionDefaults defaults = config.inversion();
