@@ -33,7 +33,15 @@ public class RequestValidator {
             + " write one: send a caption";
 
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
-        if (request.caption() == null && config.captioner().path().filter(p -> !p.isBlank()).isEmpty()) {
+        return inversion(request, config.captioner().path().filter(p -> !p.isBlank()).isPresent());
+    }
+
+    /**
+     * As {@link #inversion(WireRequests.Inversion)}, for a caller that knows better whether the request's worker
+     * can caption: the caption editor publishes to workers whose captioner it does not load itself.
+     */
+    public InversionJob inversion(WireRequests.Inversion request, boolean captionerAvailable) throws JobFailure {
+        if (request.caption() == null && !captionerAvailable) {
             throw new JobFailure(ErrorCode.CAPTION_REQUIRED, CAPTION_REQUIRED);
         }
         String caption = request.caption() == null ? null : caption(request.caption());
