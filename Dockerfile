@@ -8,7 +8,9 @@
 #                                 docker build --build-arg APP_SOURCE=prebuilt -t recaption:cpu .
 #
 # The model is NOT in the image: mount a diffusers snapshot folder at /model (RECAPTION_MODEL_PATH), or let
-# the Kubernetes init container sync it from S3 (k8s/base/deployment.yaml, README "Deployment").
+# the Kubernetes init container sync it from S3 (k8s/base/deployment.yaml, README "Deployment"). Neither is a
+# captioner: set RECAPTION_CAPTIONER_PATH to a mounted BLIP snapshot folder to caption photos sent without a
+# caption (unset, such requests fail CAPTION_REQUIRED).
 # libtorch and DJL's JNI bridge are laid out at build time under /opt/libtorch and selected through
 # PYTORCH_LIBRARY_PATH / PYTORCH_VERSION / PYTORCH_FLAVOR, so nothing is extracted or downloaded at start.
 

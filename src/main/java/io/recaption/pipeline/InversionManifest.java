@@ -3,6 +3,7 @@ package io.recaption.pipeline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.recaption.artifacts.InversionFiles;
+import io.recaption.model.blip.BlipModelIdentity;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.Collections;
  * {@code settings.steps} are the fields the reader checks.
  *
  * @param model the model's identity (never a local path)
+ * @param captionSource who wrote {@code caption}; absent in manifests written before captioning existed, read as
+ *     {@code user}
+ * @param captioner the captioning model that wrote it (snapshot name and config hash), when {@code captionSource}
+ *     is {@code model}
  * @param innerStepsRun Adam steps run per timestep (empty for methods without optimization)
  * @param finalLosses the last loss per timestep
  * @param unetEvaluations UNet forward passes, a backward counted as one more
@@ -28,6 +33,8 @@ public record InversionManifest(
         int formatVersion,
         ModelIdentity model,
         String caption,
+        CaptionSource captionSource,
+        BlipModelIdentity captioner,
         int captionTokens,
         boolean captionTruncated,
         String method,
@@ -60,6 +67,10 @@ public record InversionManifest(
         if (model == null || caption == null || method == null || settings == null || createdAt == null) {
             throw new IllegalArgumentException("an inversion manifest needs model, caption, method, settings, createdAt");
         }
+        captionSource = captionSource == null ? CaptionSource.USER : captionSource;
+        if ((captionSource == CaptionSource.MODEL) != (captioner != null)) {
+            throw new IllegalArgumentException("a model's caption names its captioner, a person's names none");
+        }
         innerStepsRun = innerStepsRun == null ? List.of() : List.copyOf(innerStepsRun);
         finalLosses = finalLosses == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(finalLosses));
         seconds = seconds == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
@@ -72,7 +83,7 @@ public record InversionManifest(
 
     /** This manifest stamped with the run that publishes it. */
     public InversionManifest withProvenance(Provenance value) {
-        return new InversionManifest(formatVersion, model, caption, captionTokens, captionTruncated, method, settings,
+        return new InversionManifest(formatVersion, model, caption, captionSource, captioner, captionTokens, captionTruncated, method, settings,
                 imageSize, sourceWidth, sourceHeight, innerStepsRun, finalLosses, unetEvaluations, psnr, seconds,
                 createdAt, value);
     }

@@ -60,14 +60,23 @@ public final class Recaptioner {
         return identity;
     }
 
-    /** Inverts the image (file bytes) into {@code outDir}; returns the manifest, written last. */
+    /** Inverts the image (file bytes) with a person's caption into {@code outDir}; returns the manifest, written last. */
     public InversionManifest invert(byte[] image, String caption, InversionSettings settings, Path outDir,
             ProgressListener progress) throws IOException {
+        return invert(image, InversionCaption.user(caption), settings, outDir, progress);
+    }
+
+    /**
+     * Inverts the image (file bytes) with {@code caption} into {@code outDir}; returns the manifest, written last,
+     * which records where the caption came from (a {@link PhotoCaptioner}'s caption names its model).
+     */
+    public InversionManifest invert(byte[] image, InversionCaption caption, InversionSettings settings, Path outDir,
+            ProgressListener progress) throws IOException {
         long start = System.nanoTime();
-        if (caption.isBlank()) {
+        if (caption.text().isBlank()) {
             throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the caption is empty");
         }
-        Caption tokens = Caption.of(model.tokenizer(), caption, settings.truncateCaption());
+        Caption tokens = Caption.of(model.tokenizer(), caption.text(), settings.truncateCaption());
         BufferedImage decoded = ImageFiles.decode(image, limits);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray pixels = ImageFiles.toPixels(decoded, model.imageSize(), manager);
@@ -89,8 +98,8 @@ public final class Recaptioner {
             Map<String, Double> seconds = new LinkedHashMap<>(inversion.seconds());
             seconds.put("decode", decodeSeconds);
             seconds.put("total", (System.nanoTime() - start) / 1e9);
-            InversionManifest manifest = new InversionManifest(InversionFiles.FORMAT_VERSION, identity, caption,
-                    tokens.tokenCount(), tokens.truncated(), settings.method().label(),
+            InversionManifest manifest = new InversionManifest(InversionFiles.FORMAT_VERSION, identity, caption.text(),
+                    caption.source(), caption.captioner(), tokens.tokenCount(), tokens.truncated(), settings.method().label(),
                     new InversionManifest.Settings(settings.steps(), settings.guidance(), settings.innerSteps(),
                             settings.earlyStopEpsilon(), settings.learningRate()),
                     model.imageSize(), decoded.getWidth(), decoded.getHeight(), inner, losses,

@@ -5,7 +5,8 @@ import io.recaption.worker.RequestReader;
 
 /**
  * Body of {@code POST /api/inversions}: the uploaded photo, its caption (optional on the wire: a worker that can
- * caption photos fills it in; one that cannot refuses with MISSING_FIELD) and the inversion options. The id is
+ * caption photos fills it in; one that cannot refuses with CAPTION_REQUIRED, as this validator does unless
+ * {@code recaption.captioner.path} is set here too) and the inversion options. The id is
  * generated unless given; giving one makes a retry idempotent. Values are judged as the worker judges them
  * ({@link WireMessages}); the shape is checked here, once.
  */

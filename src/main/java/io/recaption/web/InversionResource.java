@@ -36,10 +36,11 @@ public class InversionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Invert an uploaded photo with its caption (published to inversion-requests)")
+    @Operation(summary = "Invert an uploaded photo with its caption, or without one for the workers' captioning model"
+            + " to write (published to inversion-requests)")
     @APIResponse(responseCode = "202", description = "published: {inversionId}")
     @APIResponse(responseCode = "400", description = "refused as the worker would refuse it: MISSING_FIELD, INVALID_ID,"
-            + " EMPTY_CAPTION, CAPTION_TOO_LONG, INVALID_OPTIONS, BUCKET_NOT_ALLOWED, INVALID_IMAGE_KEY, INVALID_REQUEST")
+            + " CAPTION_REQUIRED (no caption, and recaption.web.model-captions is off), EMPTY_CAPTION, CAPTION_TOO_LONG, INVALID_OPTIONS, BUCKET_NOT_ALLOWED, INVALID_IMAGE_KEY, INVALID_REQUEST")
     @APIResponse(responseCode = "409", description = "ID_CONFLICT: the given inversionId was used for another request")
     @APIResponse(responseCode = "503", description = "KAFKA_UNAVAILABLE or STORAGE_UNAVAILABLE: nothing was accepted")
     public Response invert(InversionRequest request) {

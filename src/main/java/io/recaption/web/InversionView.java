@@ -7,7 +7,10 @@ package io.recaption.web;
 public record InversionView(String inversionId, JobState status, String caption, Result result, String createdAt,
         String inputUrl, String reconstructionUrl) {
 
-    /** What the inversion achieved: the caption it used, its method and steps, and the reconstruction's PSNR (dB). */
-    public record Result(String caption, String method, Integer steps, Double psnr, Boolean captionTruncated,
-            Double seconds) {}
+    /**
+     * What the inversion achieved: the caption it used and who wrote it ({@code user} or {@code model}), its method
+     * and steps, and the reconstruction's PSNR (dB).
+     */
+    public record Result(String caption, String captionSource, String method, Integer steps, Double psnr,
+            Boolean captionTruncated, Double seconds) {}
 }

@@ -104,6 +104,7 @@ public class JobViews {
         JsonNode seconds = manifest.path("seconds");
         return new InversionView.Result(
                 manifest.path("caption").asText(null),
+                manifest.path("captionSource").asText("user"),
                 manifest.path("method").asText(null),
                 steps.isNumber() ? steps.intValue() : null,
                 number(manifest, "psnr"),

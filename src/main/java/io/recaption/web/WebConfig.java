@@ -35,6 +35,15 @@ public interface WebConfig {
     @WithDefault("PT10S")
     Duration publishTimeout();
 
+    /**
+     * The workers caption photos that come without a caption (their {@code recaption.captioner.path} is set): the
+     * editor then accepts an empty caption, and the page shows the model's once the inversion is done, to edit.
+     * Off by default, as the worker's captioner is: a caption-less request is refused CAPTION_REQUIRED here.
+     */
+    @WithName("model-captions")
+    @WithDefault("false")
+    boolean modelCaptions();
+
     Auth auth();
 
     /**

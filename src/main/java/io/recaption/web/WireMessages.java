@@ -29,10 +29,12 @@ public class WireMessages {
 
     private final RequestValidator validator;
     private final ObjectMapper json;
+    private final WebConfig config;
 
-    public WireMessages(RequestValidator validator, ObjectMapper json) {
+    public WireMessages(RequestValidator validator, ObjectMapper json, WebConfig config) {
         this.validator = validator;
         this.json = json;
+        this.config = config;
     }
 
     public Checked<InversionJob> inversion(String inversionId, InversionRequest.Image image, String caption,
@@ -50,7 +52,7 @@ public class WireMessages {
         byte[] bytes = bytes(message);
         try {
             return new Checked<>(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
-                    validator.inversion(RequestReader.inversion(bytes)));
+                    validator.inversion(RequestReader.inversion(bytes), config.modelCaptions()));
         } catch (InvalidMessage e) {
             throw ApiException.badRequest(e.code(), e.getMessage());
         } catch (JobFailure e) {

@@ -145,7 +145,8 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
         try {
             EditManifest manifest = Manifests.edit(json);
             Provenance p = manifest.provenance();
-            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(), manifest.seconds(), null);
+            return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(), manifest.seconds(), null,
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException("an edit manifest that cannot be read", e);
         }

@@ -27,6 +27,8 @@ public enum ErrorCode {
 
     // ---- failed events ----
     EMPTY_CAPTION,
+    /** An inversion request without a caption, on a worker without a captioning model ({@code recaption.captioner.path}). */
+    CAPTION_REQUIRED,
     CAPTION_TOO_LONG,
     INVALID_OPTIONS,
     BUCKET_NOT_ALLOWED,

@@ -1,4 +1,15 @@
 package io.recaption.worker;
 
-/** A validated inversion request; the inversion's id is the request's id. */
-public record InversionJob(String requestId, ImageRef image, String caption, InversionOptions options) {}
+/**
+ * A validated inversion request; the inversion's id is the request's id.
+ *
+ * @param caption the request's caption, stripped; null when it came without one and the worker's captioning model
+ *     writes it ({@link WorkerCaptioner})
+ */
+public record InversionJob(String requestId, ImageRef image, String caption, InversionOptions options) {
+
+    /** Whether the caption is to be written by the worker's captioning model. */
+    public boolean captionedByModel() {
+        return caption == null;
+    }
+}

@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.Provenance;
@@ -21,12 +22,15 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     private final ArtifactStore store;
     private final RequestValidator validator;
     private final JobEngine engine;
+    private final WorkerCaptioner captioner;
     private final RecaptionConfig config;
 
-    InversionSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
+    InversionSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, WorkerCaptioner captioner,
+            RecaptionConfig config) {
         this.store = store;
         this.validator = validator;
         this.engine = engine;
+        this.captioner = captioner;
         this.config = config;
     }
 
@@ -81,7 +85,9 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
 
     @Override
     public Object run(InversionJob job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure {
-        return engine.invert(files.file(INPUT), job.caption(), job.options(), out, progress);
+        Path image = files.file(INPUT);
+        InversionCaption caption = job.captionedByModel() ? captioner.caption(image) : InversionCaption.user(job.caption());
+        return engine.invert(image, caption, job.options(), out, progress);
     }
 
     @Override
@@ -100,7 +106,8 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
             InversionManifest manifest = Manifests.inversion(json);
             Provenance p = manifest.provenance();
             return new Published(p == null ? null : p.attemptId(), p == null ? null : p.requestHash(), p == null ? null : p.workerId(),
-                    manifest.seconds().getOrDefault("total", 0.0), Double.isFinite(manifest.psnr()) ? manifest.psnr() : null);
+                    manifest.seconds().getOrDefault("total", 0.0), Double.isFinite(manifest.psnr()) ? manifest.psnr() : null,
+                    new InversionCaption(manifest.caption(), manifest.captionSource(), manifest.captioner()));
         } catch (IOException e) {
             throw new UncheckedIOException("an inversion manifest that cannot be read", e);
         }
@@ -115,7 +122,8 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
                 files + JobEngine.LATENTS, files + JobEngine.NULL_EMBEDDINGS, files + JobEngine.RECONSTRUCTION,
                 prefix + JobEngine.MANIFEST, prefix + ArtifactStore.STATUS);
         return new InversionEvent(RequestReader.SCHEMA_VERSION, id, id, JobEvent.SUCCEEDED, manifest.attemptId(),
-                artifacts, new JobEvent.Metrics(manifest.psnr(), manifest.seconds()), null, replayed);
+                artifacts, new JobEvent.Metrics(manifest.psnr(), manifest.seconds()), manifest.caption().text(),
+                manifest.caption().source(), null, replayed);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.recaption.worker;
 
 import io.recaption.artifacts.InversionFiles;
 import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.ModelIdentity;
 import java.nio.file.Path;
@@ -44,12 +45,13 @@ public interface JobEngine {
 
     /**
      * Inverts {@code imageFile} with {@code caption} into {@code outDir}: writes {@link #LATENTS},
-     * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}; returns the manifest.
+     * {@link #NULL_EMBEDDINGS}, {@link #RECONSTRUCTION} and, last, {@link #MANIFEST}; returns the manifest, which
+     * records the caption's text, source and captioner as given (the worker captions before it calls an engine).
      *
      * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
      *     {@link ErrorCode#NOT_AN_IMAGE}, {@link ErrorCode#IMAGE_TOO_LARGE}, {@link ErrorCode#INVALID_OPTIONS})
      */
-    InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+    InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
             DoubleConsumer progress) throws JobFailure;
 
     /**

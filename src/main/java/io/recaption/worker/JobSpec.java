@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.pipeline.InversionCaption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.DoubleConsumer;
@@ -15,8 +16,13 @@ import java.util.function.DoubleConsumer;
  */
 interface JobSpec<W, J> {
 
-    /** The manifest's fields the template needs, read from its stored JSON. */
-    record Published(String attemptId, String requestHash, String workerId, double seconds, Double psnr) {}
+    /**
+     * The manifest's fields the template and the events need, read from its stored JSON.
+     *
+     * @param caption an inversion's caption as inverted and who wrote it (null for edits)
+     */
+    record Published(String attemptId, String requestHash, String workerId, double seconds, Double psnr,
+            InversionCaption caption) {}
 
     /** What a job's precondition found: go on, wait (the record is put back on its topic), or fail. */
     sealed interface Gate {

@@ -32,6 +32,9 @@ public interface RecaptionConfig {
 
     Model model();
 
+    /** The captioning model for inversion requests that come without a caption. */
+    Captioner captioner();
+
     Artifacts artifacts();
 
     Input input();
@@ -89,6 +92,14 @@ public interface RecaptionConfig {
         @WithName("exit-on-load-failure")
         @WithDefault("true")
         boolean exitOnLoadFailure();
+    }
+
+    interface Captioner {
+        /**
+         * A BLIP snapshot folder ({@link WorkerCaptioner}); loaded with the model as the worker starts. Unset: an
+         * inversion request without a caption fails with {@code CAPTION_REQUIRED}.
+         */
+        Optional<String> path();
     }
 
     interface Artifacts {

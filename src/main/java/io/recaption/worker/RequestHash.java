@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The hash that binds an id to its request's content: SHA-256 of a canonical JSON (keys sorted, defaults
  * filled in) of the validated request, without its own id. An inversion's includes the input's bucket, key
- * and the object's ETag — the same key overwritten with another photo is other content — its caption and
- * every option; an edit's includes the inversion id and every edit field. Same id and hash: a replay; same id,
+ * and the object's ETag — the same key overwritten with another photo is other content — its caption (or, for a
+ * request without one, the mark that the worker's captioning model writes it: no caption is other content than
+ * any caption) and every option; an edit's includes the inversion id and every edit field. Same id and hash: a replay; same id,
  * other hash: {@link ErrorCode#ID_CONFLICT}.
  */
 public final class RequestHash {
@@ -33,7 +34,13 @@ public final class RequestHash {
         canonical.put("bucket", job.image().bucket());
         canonical.put("key", job.image().key());
         canonical.put("etag", inputETag);
-        canonical.put("caption", job.caption());
+        if (job.captionedByModel()) {
+            // a key no captioned request has, rather than "caption": null, so that the two can never meet; the
+            // captioned form is left exactly as it was, so that stored results keep their hashes
+            canonical.put("captionBy", "model");
+        } else {
+            canonical.put("caption", job.caption());
+        }
         InversionOptions o = job.options();
         canonical.put("method", o.method().label());
         canonical.put("steps", o.steps());

@@ -61,7 +61,8 @@ public final class RequestReader {
         }
         String bucket = optionalText(image, "bucket", "image.bucket");
         String key = requiredText(image, "key", "image.key");
-        String caption = requiredText(root, "caption", "caption");
+        // optional: a worker with a captioning model writes one (RequestValidator refuses it on one without)
+        String caption = optionalText(root, "caption", "caption");
         JsonNode options = root.get("options");
         if (options != null && !options.isNull() && !options.isObject()) {
             throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "'options' must be an object, got " + kind(options));

@@ -28,8 +28,23 @@ public class RequestValidator {
         this.config = config;
     }
 
+    /** Why a request without a caption is refused by a worker without a captioning model. */
+    static final String CAPTION_REQUIRED = "the request has no caption and this worker has no captioning model to"
+            + " write one: send a caption";
+
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
-        String caption = caption(request.caption());
+        return inversion(request, config.captioner().path().filter(p -> !p.isBlank()).isPresent());
+    }
+
+    /**
+     * As {@link #inversion(WireRequests.Inversion)}, for a caller that knows better whether the request's worker
+     * can caption: the caption editor publishes to workers whose captioner it does not load itself.
+     */
+    public InversionJob inversion(WireRequests.Inversion request, boolean captionerAvailable) throws JobFailure {
+        if (request.caption() == null && !captionerAvailable) {
+            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, CAPTION_REQUIRED);
+        }
+        String caption = request.caption() == null ? null : caption(request.caption());
         String bucket = inputBucket(request.imageBucket());
         ImageRef image = new ImageRef(bucket, allowedInput(bucket, imageKey(request.imageKey())));
         RecaptionConfig.InversionDefaults defaults = config.inversion();

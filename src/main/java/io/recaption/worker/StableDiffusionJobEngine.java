@@ -9,6 +9,7 @@ import io.recaption.editing.EditSettings;
 import io.recaption.inversion.InversionSettings;
 import io.recaption.model.weights.WeightLoadException;
 import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.ModelIdentity;
@@ -95,7 +96,7 @@ public class StableDiffusionJobEngine implements JobEngine {
     }
 
     @Override
-    public synchronized InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+    public synchronized InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
             DoubleConsumer progress) throws JobFailure {
         Recaptioner recaptioner = recaptioner();
         InversionSettings settings = new InversionSettings(options.method(), options.steps(),

@@ -2,6 +2,7 @@ package io.recaption.worker;
 
 import io.quarkus.arc.DefaultBean;
 import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.ModelIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class UnavailableEngine implements JobEngine {
     }
 
     @Override
-    public InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+    public InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
             DoubleConsumer progress) throws JobFailure {
         throw unavailable();
     }

@@ -9,11 +9,13 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * What must hold before the worker takes a record: the model is loaded (a worker scaled up from zero polls
+ * What must hold before the worker takes a record: the model — and the captioning model, where one is
+ * configured — is loaded (a worker scaled up from zero polls
  * before its model is; the record waits, uncommitted, instead of failing) and S3 answers (during an outage no
  * record is taken, so the queue waits instead of failing). A model that cannot be loaded is reported by the
  * startup and liveness checks and, with {@code recaption.model.exit-on-load-failure}, ends the process so
- * that Kubernetes restarts it; either way nothing is consumed.
+ * that Kubernetes restarts it; either way nothing is consumed. A captioner that cannot be loaded is such a
+ * failure too: the worker was configured to caption, and would otherwise fail every caption-less request.
  */
 @ApplicationScoped
 public class WorkerGates {
@@ -26,15 +28,17 @@ public class WorkerGates {
     private static final Duration S3_PROBE = Duration.ofSeconds(3);
 
     private final JobEngine engine;
+    private final WorkerCaptioner captioner;
     private final ArtifactStore store;
     private final StorageHealth storage;
     private final JobLifecycle lifecycle;
     private final RecaptionConfig config;
     private volatile String loadFailure;
 
-    public WorkerGates(JobEngine engine, ArtifactStore store, StorageHealth storage, JobLifecycle lifecycle,
-            RecaptionConfig config) {
+    public WorkerGates(JobEngine engine, WorkerCaptioner captioner, ArtifactStore store, StorageHealth storage,
+            JobLifecycle lifecycle, RecaptionConfig config) {
         this.engine = engine;
+        this.captioner = captioner;
         this.store = store;
         this.storage = storage;
         this.lifecycle = lifecycle;
@@ -47,14 +51,15 @@ public class WorkerGates {
             return;
         }
         engine.ready();
+        captioner.ready();
         Thread watcher = new Thread(this::watchLoad, "recaption-model-load");
         watcher.setDaemon(true);
         watcher.start();
     }
 
     private void watchLoad() {
-        while (!engine.ready()) {
-            Optional<String> failure = engine.loadFailure();
+        while (!loaded()) {
+            Optional<String> failure = engine.loadFailure().or(captioner::loadFailure);
             if (failure.isPresent()) {
                 loadFailure = failure.get();
                 LOG.errorf("the model cannot be loaded (%s): startup and liveness report it; nothing is consumed",
@@ -69,9 +74,15 @@ public class WorkerGates {
         }
     }
 
-    /** Why the model could not be loaded, if it could not. */
+    /** Whether the model and the captioner (where one is configured) are loaded; the first call starts loading them. */
+    public boolean loaded() {
+        boolean model = engine.ready();
+        return captioner.ready() && model;
+    }
+
+    /** Why the model or the captioner could not be loaded, if one could not. */
     public Optional<String> loadFailure() {
-        return Optional.ofNullable(loadFailure).or(engine::loadFailure);
+        return Optional.ofNullable(loadFailure).or(engine::loadFailure).or(captioner::loadFailure);
     }
 
     /**
@@ -79,7 +90,7 @@ public class WorkerGates {
      * is then left for redelivery).
      */
     boolean awaitOpen() {
-        while (!engine.ready()) {
+        while (!loaded()) {
             if (!lifecycle.accepting()) {
                 return false;
             }

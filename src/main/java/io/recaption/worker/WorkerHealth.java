@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Startup;
  * The worker's own health checks, next to SmallRye's per-channel Kafka checks and the Kafka client's broker
  * check.
  * <ul>
- *   <li>Startup: the model is loaded (down while it loads and when it failed to).
+ *   <li>Startup: the model (and the captioner, where one is configured) is loaded (down while it loads and when
+ *       it failed to).
  *   <li>Readiness: the model is loaded, S3 answers (the worker's last calls succeeded and the bucket answers
  *       now), and the worker is not shutting down.
  *   <li>Liveness: down when the model cannot be loaded (Kubernetes restarts the container instead of leaving a
@@ -32,17 +33,15 @@ public final class WorkerHealth {
     @ApplicationScoped
     public static class Started implements HealthCheck {
 
-        private final JobEngine engine;
         private final WorkerGates gates;
 
-        public Started(JobEngine engine, WorkerGates gates) {
-            this.engine = engine;
+        public Started(WorkerGates gates) {
             this.gates = gates;
         }
 
         @Override
         public HealthCheckResponse call() {
-            HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-model").status(engine.ready());
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-model").status(gates.loaded());
             gates.loadFailure().ifPresent(failure -> builder.withData("loadFailure", failure));
             return builder.build();
         }
@@ -52,13 +51,13 @@ public final class WorkerHealth {
     @ApplicationScoped
     public static class Ready implements HealthCheck {
 
-        private final JobEngine engine;
+        private final WorkerGates gates;
         private final ArtifactStore store;
         private final StorageHealth storage;
         private final JobLifecycle lifecycle;
 
-        public Ready(JobEngine engine, ArtifactStore store, StorageHealth storage, JobLifecycle lifecycle) {
-            this.engine = engine;
+        public Ready(WorkerGates gates, ArtifactStore store, StorageHealth storage, JobLifecycle lifecycle) {
+            this.gates = gates;
             this.store = store;
             this.storage = storage;
             this.lifecycle = lifecycle;
@@ -66,7 +65,7 @@ public final class WorkerHealth {
 
         @Override
         public HealthCheckResponse call() {
-            boolean engineReady = engine.ready();
+            boolean engineReady = gates.loaded();
             boolean s3 = storage.up() && store.reachable(S3_TIMEOUT);
             boolean accepting = lifecycle.accepting();
             HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-worker")

@@ -1,7 +1,7 @@
 // The caption editor's page: plain JavaScript over the /api endpoints (api.js). No framework, no CDN.
 'use strict';
 
-const state = { upload: null, inversionId: null, caption: null, words: new Map(), stopInversion: () => {}, stopEdit: () => {} };
+const state = { modelCaptions: false, upload: null, inversionId: null, caption: null, words: new Map(), stopInversion: () => {}, stopEdit: () => {} };
 
 // ---- 1. the photo ----
 
@@ -51,18 +51,33 @@ async function loadSamples() {
   }
 }
 
+/** Whether an empty caption is left to the workers' captioning model: the field then says so. */
+async function loadSettings() {
+  try {
+    const settings = await api('GET', 'api/settings');
+    state.modelCaptions = settings.modelCaptions === true;
+  } catch (e) {
+    state.modelCaptions = false; // the safe reading: ask for a caption
+  }
+  if (state.modelCaptions) {
+    $('caption-label').textContent = 'Describe the photo in words, or leave it empty: a captioning model writes the caption, and you edit it below';
+  }
+}
+
 // ---- 2. inversion ----
 
 async function invert() {
   const caption = $('caption').value.trim();
   if (!state.upload) { say('Choose a photo or a sample scene first.'); return; }
-  if (!caption) { say('Type the photo’s caption first: the inversion needs the words that describe it.'); $('caption').focus(); return; }
+  if (!caption && !state.modelCaptions) { say('Type the photo’s caption first: the inversion needs the words that describe it.'); $('caption').focus(); return; }
   const options = {};
   if ($('steps').value) options.steps = Number($('steps').value);
   if ($('inner-steps').value) options.innerSteps = Number($('inner-steps').value);
   say('');
   try {
-    const accepted = await api('POST', 'api/inversions', { image: state.upload, caption, options });
+    // an empty caption is left to the workers' captioning model (the page offers it only when the editor says so)
+    const request = caption ? { image: state.upload, caption, options } : { image: state.upload, options };
+    const accepted = await api('POST', 'api/inversions', request);
     location.hash = 'inversion=' + encodeURIComponent(accepted.inversionId);
     follow(accepted.inversionId);
   } catch (e) {
@@ -92,6 +107,9 @@ function inverted(view) {
   $('psnr').textContent = typeof psnr === 'number' ? psnr.toFixed(2) : '–';
   state.caption = view.caption || '';
   if (!$('caption').value) $('caption').value = state.caption;
+  if (view.result && view.result.captionSource === 'model') {
+    say('The captioning model described the photo as “' + state.caption + '”: edit that caption below.', 'info');
+  }
   $('editor-section').hidden = false;
   $('history-section').hidden = false;
   restore({ caption: state.caption, emphasis: {}, localBlend: [] });
@@ -270,6 +288,7 @@ function wire() {
   $('cross-replace').addEventListener('input', () => percent('cross-replace'));
   $('self-replace').addEventListener('input', () => percent('self-replace'));
   loadSamples();
+  loadSettings();
   const match = /^#inversion=([A-Za-z0-9_-]+)$/.exec(location.hash);
   if (match) follow(match[1]);
 }

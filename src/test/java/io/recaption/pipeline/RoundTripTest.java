@@ -159,7 +159,7 @@ class RoundTripTest {
                 quick(InversionMethod.NEGATIVE_PROMPT), inversion, ProgressListener.NONE);
         ModelIdentity other = new ModelIdentity("another-snapshot", "sha256:" + "0".repeat(64));
         Manifests.write(inversion, new InversionManifest(manifest.formatVersion(), other, manifest.caption(),
-                manifest.captionTokens(), manifest.captionTruncated(), manifest.method(), manifest.settings(),
+                manifest.captionSource(), manifest.captioner(), manifest.captionTokens(), manifest.captionTruncated(), manifest.method(), manifest.settings(),
                 manifest.imageSize(), manifest.sourceWidth(), manifest.sourceHeight(), manifest.innerStepsRun(),
                 manifest.finalLosses(), manifest.unetEvaluations(), manifest.psnr(), manifest.seconds(),
                 manifest.createdAt(), null));

@@ -97,6 +97,9 @@ class WebApiFlowTest {
         assertEquals(10, result.path("steps").asInt());
         assertTrue(result.path("psnr").asDouble() > 10, "PSNR from the manifest: " + result);
         assertEquals(caption, inversion.path("caption").asText());
+        assertEquals("user", result.path("captionSource").asText(), "the caption came with the request");
+        assertFalse(json(api.get("/api/settings"), 200).path("modelCaptions").asBoolean(true),
+                "an empty caption is not offered unless recaption.web.model-captions is on");
 
         HttpResponse<byte[]> input = api.get(inversion.path("inputUrl").asText());
         assertEquals(200, input.statusCode());

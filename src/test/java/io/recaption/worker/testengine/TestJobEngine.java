@@ -3,6 +3,7 @@ package io.recaption.worker.testengine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.artifacts.InversionFiles;
 import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.ModelIdentity;
@@ -147,9 +148,10 @@ public class TestJobEngine implements JobEngine {
     }
 
     @Override
-    public InversionManifest invert(Path imageFile, String caption, InversionOptions options, Path outDir,
+    public InversionManifest invert(Path imageFile, InversionCaption given, InversionOptions options, Path outDir,
             DoubleConsumer progress) throws JobFailure {
         long start = System.nanoTime();
+        String caption = given.text();
         checkTokens(caption, options.truncateCaption());
         BufferedImage image = read(imageFile);
         BufferedImage reconstruction = resize(image, RECONSTRUCTION_SIZE, RECONSTRUCTION_SIZE);
@@ -165,7 +167,7 @@ public class TestJobEngine implements JobEngine {
             Safetensors.write(outDir.resolve(NULL_EMBEDDINGS), Map.of("nullEmbeddings", nulls));
             ImageIO.write(reconstruction, "png", outDir.resolve(RECONSTRUCTION).toFile());
             InversionManifest manifest = new InversionManifest(InversionFiles.FORMAT_VERSION, model, caption,
-                    caption.strip().split("\\s+").length + 2, false, options.method().label(),
+                    given.source(), given.captioner(), caption.strip().split("\\s+").length + 2, false, options.method().label(),
                     new InversionManifest.Settings(options.steps(), options.guidanceScale(), options.innerSteps(),
                             options.earlyStopEpsilon(), 0.01),
                     RECONSTRUCTION_SIZE, image.getWidth(), image.getHeight(), List.of(), List.of(),
