@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 /** Element-wise activations of the SD components, as functions of one array. */
 public final class Activations {
 
+    /** SiLU as one shared function, so that a group norm followed by it can be recognised and fused. */
+    public static final java.util.function.UnaryOperator<NDArray> SILU = Activations::silu;
+
     private Activations() {}
 
     /** SiLU / swish: x·σ(x) ({@code torch.nn.functional.silu}). */
@@ -25,7 +28,7 @@ public final class Activations {
     /** An activation named in a config ({@code hidden_act}, {@code act_fn}). */
     public static java.util.function.UnaryOperator<NDArray> byName(String source, String name) {
         return switch (name) {
-            case "silu", "swish" -> Activations::silu;
+            case "silu", "swish" -> SILU;
             case "quick_gelu" -> Activations::quickGelu;
             case "gelu" -> Activations::gelu;
             default -> throw new io.recaption.model.weights.WeightLoadException(

@@ -54,13 +54,13 @@ public final class ResnetBlock2D {
     public NDArray forward(NDArray x, NDArray temb) {
         try (Scope scope = Scope.below(x)) {
             NDArray input = scope.enter(x);
-            NDArray h = conv1.forward(activation.apply(norm1.forward(input)));
+            NDArray h = conv1.forward(norm1.forwardThen(activation, input));
             // temb = time_emb_proj(act(temb))[:, :, None, None], added to every pixel of its channel
             if (timeEmbProj != null) {
                 NDArray time = timeEmbProj.forward(activation.apply(scope.enter(temb)));
                 h = h.add(time.expandDims(2).expandDims(3));
             }
-            h = conv2.forward(activation.apply(norm2.forward(h)));
+            h = conv2.forward(norm2.forwardThen(activation, h));
             NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
             NDArray out = shortcut.add(h);
             return scope.exit(outputScaleFactor == 1.0 ? out : Scalars.div(out, outputScaleFactor));

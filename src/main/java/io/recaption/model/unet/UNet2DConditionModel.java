@@ -182,7 +182,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
                 }
                 x = block.forward(x, blockSkips, temb, context, upsampleSize);
             }
-            return scope.exit(convOut.forward(convAct.apply(convNormOut.forward(x))));
+            return scope.exit(convOut.forward(convNormOut.forwardThen(convAct, x)));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.recaption.model.vae;
 
 import ai.djl.ndarray.NDArray;
-import io.recaption.model.nn.Activations;
 import io.recaption.model.nn.Conv2d;
 import io.recaption.model.nn.GroupNorm;
 import io.recaption.model.weights.WeightMap;
@@ -44,7 +43,7 @@ final class Decoder {
         all.add(convIn::forward);
         all.add(midBlock::forward);
         upBlocks.forEach(block -> all.add(block::forward));
-        all.add(x -> Scopes.within(x, h -> convOut.forward(Activations.silu(convNormOut.forward(h)))));
+        all.add(x -> Scopes.within(x, h -> convOut.forward(convNormOut.forwardSilu(h))));
         this.stages = List.copyOf(all);
     }
 

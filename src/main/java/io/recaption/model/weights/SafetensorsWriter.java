@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -27,18 +26,20 @@ public final class SafetensorsWriter {
 
     private SafetensorsWriter() {}
 
-    /** Encodes {@code tensors} (in map order) with optional string metadata. */
-    public static byte[] encode(Map<String, NDArray> tensors, Map<String, String> metadata) {
+    /**
+     * The header (with its 8-byte length prefix and the space padding) for {@code tensors} in map order; offsets
+     * are longs, so the data may exceed 2 GB (an SD 1.5 UNet in float32 is 3.4 GB), though no one tensor does.
+     */
+    static byte[] header(Map<String, NDArray> tensors, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
             metadata.forEach(meta::put);
         }
-        List<byte[]> blobs = new ArrayList<>();
         long offset = 0;
         for (Map.Entry<String, NDArray> entry : tensors.entrySet()) {
             NDArray array = entry.getValue();
-            byte[] bytes = toLittleEndianBytes(array);
+            long bytes = array.size() * array.getDataType().getNumOfBytes();
             ObjectNode node = header.putObject(entry.getKey());
             node.put("dtype", array.getDataType().asSafetensors());
             ArrayNode shape = node.putArray("shape");
@@ -47,32 +48,18 @@ public final class SafetensorsWriter {
             }
             ArrayNode offsets = node.putArray("data_offsets");
             offsets.add(offset);
-            offsets.add(offset + bytes.length);
-            offset += bytes.length;
-            blobs.add(bytes);
+            offsets.add(offset + bytes);
+            offset += bytes;
         }
         byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (headerBytes.length + 7) / 8 * 8;
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(padded);
         out.put(headerBytes);
         for (int i = headerBytes.length; i < padded; i++) {
             out.put((byte) ' ');
         }
-        for (byte[] blob : blobs) {
-            out.put(blob);
-        }
         return out.array();
-    }
-
-    private static byte[] toLittleEndianBytes(NDArray array) {
-        ByteBuffer buffer = array.toByteBuffer();
-        if (buffer.order() != ByteOrder.LITTLE_ENDIAN) {
-            throw new IllegalStateException("expected native little-endian tensor bytes");
-        }
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 
     /** Writes the file atomically (temporary sibling, then rename). */
@@ -80,12 +67,27 @@ public final class SafetensorsWriter {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-            os.write(encode(tensors, metadata));
+        // streamed one tensor at a time: the file is never held whole in memory (nor in one Java array)
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            writeFully(channel, ByteBuffer.wrap(header(tensors, metadata)));
+            for (NDArray array : tensors.values()) {
+                ByteBuffer bytes = array.toByteBuffer();
+                if (bytes.order() != ByteOrder.LITTLE_ENDIAN) {
+                    throw new IllegalStateException("expected native little-endian tensor bytes");
+                }
+                writeFully(channel, bytes);
+            }
+            channel.force(false);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
     }
 }
