@@ -52,20 +52,30 @@ function showProgress(prefix, status) {
 
 /**
  * Follows a job (GET path every POLL_MS) until it succeeds or fails, showing its progress under prefix; calls
- * done(view) or failed(error) once, lost(refusal) when it cannot be read. Returns a function that stops it.
+ * done(view) or failed(error) once, lost(refusal) when the API refuses it (a passing outage is retried).
+ * Returns a function that stops it.
  */
 function poll(path, prefix, done, failed, lost) {
   let timer = null;
+  let retrying = false;
   const stop = () => clearInterval(timer);
   const tick = async () => {
     let view;
     try {
       view = await api('GET', path);
     } catch (e) {
+      // an editor or S3 that is away for a while (network error, 5xx) is waited out, as the workers wait out
+      // outages; a refusal of the job itself (4xx: unknown id) ends the following
+      if (e instanceof Refusal && (e.status === 0 || e.status >= 500)) {
+        say('The editor cannot read the job just now (' + e.message + '); still trying.', 'info');
+        retrying = true;
+        return;
+      }
       stop();
       lost(e);
       return;
     }
+    if (retrying) { retrying = false; say(''); }
     showProgress(prefix, view.status);
     if (view.status.state === 'failed') { stop(); failed(view.status.error, view); }
     if (view.status.state === 'succeeded') { stop(); done(view); }
