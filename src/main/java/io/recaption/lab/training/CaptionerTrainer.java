@@ -72,13 +72,13 @@ public final class CaptionerTrainer implements Objective {
         }
         int length = longest - 1; // inputs [DEC] … wₙ, targets w₁ … [SEP]
         int vocab = model.config().text().vocabSize();
-        long[] inputs = new long[b * length];
+        int[] inputs = new int[b * length];
         float[] targets = new float[b * length * vocab];
         int real = 0;
         for (int i = 0; i < b; i++) {
             long[] ids = sequences.get(i);
             for (int j = 0; j < length; j++) {
-                inputs[i * length + j] = j < ids.length ? ids[j] : CaptionerFolder.PAD_ID;
+                inputs[i * length + j] = j < ids.length ? (int) ids[j] : CaptionerFolder.PAD_ID;
                 if (j + 1 < ids.length) {
                     int row = (i * length + j) * vocab;
                     for (int v = 0; v < vocab; v++) {
@@ -91,6 +91,8 @@ public final class CaptionerTrainer implements Objective {
         }
         NDArray pixelValues = StepRandom.owned(scope, pixels, new Shape(b, 3, size, size));
         NDArray ids;
+        // int32 → int64 is a real conversion, so the result is libtorch's own memory: create(long[]) wraps a Java
+        // buffer, and an int64 "conversion" of int64 data would alias that buffer, read after it is freed
         try (NDArray wrapped = scope.create(inputs, new Shape(b, length))) {
             ids = wrapped.toType(DataType.INT64, true);
         }
