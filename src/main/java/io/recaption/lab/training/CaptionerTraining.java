@@ -32,6 +32,7 @@ public final class CaptionerTraining {
             double learningRate, boolean resume, int checkpointEvery, int logEvery) {}
 
     static final String STAGE = "captioner";
+    private static final String POSITIONS = "vision_model.embeddings.position_embedding";
     /** The data's stream differs from the diffusion model's stages, whose seeds are the same small numbers. */
     private static final long DATA_STREAM = 0xB11FL;
 
@@ -66,6 +67,7 @@ public final class CaptionerTraining {
             parameters.add(STAGE, generator.generated());
             generator.clear();
             initialiseLayerNorms(parameters.component(STAGE));
+            initialisePositions(parameters.component(STAGE).get(POSITIONS), options.config());
             AdamW optimizer = new AdamW(AdamW.Settings.defaults(), parameters, manager);
             long from = 0;
             Optional<Checkpoints.Saved> latest = options.resume() ? checkpoints.latest() : Optional.empty();
@@ -103,6 +105,38 @@ public final class CaptionerTraining {
                     }
                 }
             });
+            return null;
+        });
+    }
+
+    /**
+     * The vision tower's position embeddings [1, 1 + g², D] start as the fixed 2-D sine-cosine embedding of the
+     * patch grid (MAE, He et al. 2022, {@code get_2d_sincos_pos_embed}: half the channels encode the row, half the
+     * column, each as sin and cos of the position at geometric frequencies 1/10000^(2i/(D/2))), the class token's
+     * zero; then trained. Drawn at random (N(0, 0.02²)) they left the places unlearned: a first run named colours,
+     * kinds and sizes but said "at the left" of nearly every scene.
+     */
+    private static void initialisePositions(NDArray positions, CaptionerFolder.Config config) {
+        int dim = config.visionHidden();
+        int grid = io.recaption.lab.shapes.RenderSettings.defaults().size() / config.patch();
+        float[] values = new float[(1 + grid * grid) * dim];
+        int quarter = dim / 4;
+        for (int row = 0; row < grid; row++) {
+            for (int column = 0; column < grid; column++) {
+                int base = (1 + row * grid + column) * dim;
+                for (int i = 0; i < quarter; i++) {
+                    double omega = 1 / Math.pow(10000, i / (double) quarter);
+                    values[base + i] = (float) Math.sin(row * omega);
+                    values[base + quarter + i] = (float) Math.cos(row * omega);
+                    values[base + 2 * quarter + i] = (float) Math.sin(column * omega);
+                    values[base + 3 * quarter + i] = (float) Math.cos(column * omega);
+                }
+            }
+        }
+        Parameters.withoutGradients(() -> {
+            try (NDManager scratch = positions.getManager().newSubManager()) {
+                Parameters.copyInto(positions, scratch.create(values, positions.getShape()), POSITIONS);
+            }
             return null;
         });
     }

@@ -23,10 +23,12 @@ class BundledCaptionerTest {
     private static final long SEED = 1;
     private static final int SCENES = 40;
     /**
-     * Every shape's colour and kind: 0.985 over the README's 1,000 scenes (0.6 misses expected in 40); four
-     * misses allowed.
+     * Every shape's colour and kind: 0.980 over the README's 1,000 scenes (0.8 misses expected in 40; these 40
+     * measured 0.925, three misses); five misses allowed.
      */
-    private static final double MIN_SHAPES = 0.9;
+    private static final double MIN_SHAPES = 0.875;
+    /** The whole scene (sizes and places too): 0.914 over the 1,000, 0.825 on these 40; ten misses allowed. */
+    private static final double MIN_SCENE = 0.75;
     /** The background: 1.000 over the 1,000 scenes; two misses allowed. */
     private static final double MIN_BACKGROUND = 0.95;
 
@@ -42,6 +44,7 @@ class BundledCaptionerTest {
                     CaptioningEvaluation.table(rates));
             assertTrue(rates.background() >= MIN_BACKGROUND, "background " + rates.background());
             assertTrue(rates.shapes() >= MIN_SHAPES, "every shape's colour and kind " + rates.shapes());
+            assertTrue(rates.scene() >= MIN_SCENE, "whole scene " + rates.scene());
         }
     }
 }
