@@ -12,8 +12,8 @@ import java.util.Optional;
  * colour swap asked of it — the same shape turned the same new colour — by changing that shape's colour word in
  * the captioner's own words. The edited image is judged against the ground truth, as every edit of the table.
  *
- * <p>Which shape of the caption is the edited one: the one said with the edited shape's colour and kind; failing
- * that, the shape said to stand where it stands; failing that, in a one-shape scene said with one shape, that
+ * <p>Which shape of the caption is the edited one: the one said with the edited shape's colour, kind and size;
+ * failing that, with its colour and kind (two shapes may share those and differ in size); failing that, the shape said to stand where it stands; failing that, in a one-shape scene said with one shape, that
  * shape. (Colour and kind first: the captioner names them far more reliably than places, and a two-shape caption
  * with the relation reversed would otherwise point at the other shape.) A caption that cannot be parsed, or that names no such shape, cannot carry the edit: the chain fails.
  */
@@ -44,6 +44,12 @@ final class CaptionChain {
     }
 
     private static int find(List<Shape> said, Shape edited, int truthShapes) {
+        for (int j = 0; j < said.size(); j++) {
+            if (said.get(j).colour() == edited.colour() && said.get(j).kind() == edited.kind()
+                    && said.get(j).size() == edited.size()) {
+                return j;
+            }
+        }
         for (int j = 0; j < said.size(); j++) {
             if (said.get(j).colour() == edited.colour() && said.get(j).kind() == edited.kind()) {
                 return j;

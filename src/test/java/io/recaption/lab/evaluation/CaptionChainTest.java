@@ -48,6 +48,15 @@ class CaptionChainTest {
     }
 
     @Test
+    void twoShapesOfOneColourAndKindAreToldApartBySize() {
+        EditCase edit = colourSwapOfTheSecondShape("a red diamond at the right of a big red diamond on a black background");
+        NamedColour colour = edit.target().scene().shapes().get(1).colour();
+        String said = "a big red diamond at the left of a red diamond on a black background";
+        assertEquals("a big " + colour.word() + " diamond at the left of a red diamond on a black background",
+                CaptionChain.colourSwap(said, edit).orElseThrow().edited());
+    }
+
+    @Test
     void aCaptionThatCannotCarryTheEditGivesNone() {
         EditCase edit = colourSwapOfTheSecondShape("a red circle at the left of a blue square on a white background");
         assertTrue(CaptionChain.colourSwap("a red circle on", edit).isEmpty(), "not parsed");
