@@ -40,6 +40,11 @@ public final class Fixtures {
         return Path.of("models", "shapes").toAbsolutePath();
     }
 
+    /** The bundled shapes-world captioner (kept in git under {@code models/shapes-captioner}). */
+    public static Path shapesCaptioner() {
+        return Path.of("models", "shapes-captioner").toAbsolutePath();
+    }
+
     public static Path linearProjectionUnet() {
         return reference().resolve("tiny-unet-linear-projection");
     }

@@ -26,12 +26,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "caption", mixinStandardHelpOptions = true,
         description = "Caption photos with a BLIP captioning model (a Hugging Face snapshot folder such as"
-                + " Salesforce/blip-image-captioning-base): prints FILE<TAB>CAPTION per image.")
+                + " Salesforce/blip-image-captioning-base; by default the bundled shapes-world captioner): prints"
+                + " FILE<TAB>CAPTION per image.")
 public class CaptionCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true,
+    @Option(names = "--model",
             description = "BLIP snapshot folder: config.json, model.safetensors, preprocessor_config.json,"
-                    + " tokenizer.json or vocab.txt")
+                    + " tokenizer.json or vocab.txt (default: the bundled shapes-world captioner,"
+                    + " target/shapes-captioner)")
     Path model;
 
     @Option(names = "--image", required = true, arity = "1..*", description = "photos (PNG, JPEG, BMP, GIF)")
@@ -61,9 +63,15 @@ public class CaptionCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path modelDir = model != null ? model : BundledCaptioner.folder();
+        if (model == null && !Files.isDirectory(modelDir)) {
+            err.println("caption: no bundled captioner at " + modelDir + " (run `mvn package` first, or pass --model DIR)");
+            err.flush();
+            return 1;
+        }
         BlipCaptioner captioner;
         try {
-            captioner = BlipCaptioner.load(model);
+            captioner = BlipCaptioner.load(modelDir);
         } catch (WeightLoadException e) {
             err.println("caption: cannot load the model: " + e.getMessage());
             err.flush();

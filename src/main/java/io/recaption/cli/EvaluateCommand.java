@@ -1,11 +1,14 @@
 package io.recaption.cli;
 
 import io.recaption.diffusion.StableDiffusion;
+import io.recaption.lab.evaluation.CaptioningEvaluation;
 import io.recaption.lab.evaluation.EvaluationSettings;
 import io.recaption.lab.evaluation.QualityEvaluation;
 import io.recaption.lab.evaluation.QualityReport;
+import io.recaption.model.blip.BlipCaptioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +21,9 @@ import picocli.CommandLine.Option;
         description = "Measure a shapes-world model on fresh scenes: reconstruction PSNR/SSIM (vae, ddim, negativePrompt,"
                 + " direct, nullText, globalNullText) and caption edits (colour, shape and background swaps, an added"
                 + " size word, emphasis) from null-text and from plain DDIM inversion, judged by the analytic detectors."
-                + " Prints the table and writes quality.md, quality.json and contact-sheet.png into --out.")
+                + " With a captioner (by default the bundled one): how often it names each input right, and the whole"
+                + " chain (its caption inverted, a colour swap on its words). --captioning-only measures the captioner"
+                + " alone. Prints the table and writes quality.md, quality.json and contact-sheet.png into --out.")
 public class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--model",
@@ -26,7 +31,20 @@ public class EvaluateCommand implements Callable<Integer> {
                     + " (default: the bundled model, target/shapes-model)")
     Path model;
 
-    @Option(names = "--out", required = true, description = "folder for quality.md, quality.json, contact-sheet.png")
+    @Option(names = "--captioner",
+            description = "a BLIP snapshot of the shapes world (default: the bundled captioner, target/shapes-captioner,"
+                    + " when present)")
+    Path captioner;
+
+    @Option(names = "--no-captioner", description = "leave the captioning rows out")
+    boolean noCaptioner;
+
+    @Option(names = "--captioning-only",
+            description = "only caption --images fresh scenes with the captioner and print how often it is right")
+    boolean captioningOnly;
+
+    @Option(names = "--out", description = "folder for quality.md, quality.json, contact-sheet.png (required but with"
+            + " --captioning-only)")
     Path out;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of the scenes and edits (default: ${DEFAULT-VALUE})")
@@ -44,6 +62,18 @@ public class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path captionerDir = noCaptioner ? null : captioner != null ? captioner : BundledCaptioner.folder();
+        if (captioningOnly) {
+            return captioningOnly(captionerDir);
+        }
+        if (out == null) {
+            System.err.println("evaluate: --out is required");
+            return 2;
+        }
+        if (captionerDir != null && captioner == null && !Files.isDirectory(captionerDir)) {
+            System.err.println("evaluate: no bundled captioner at " + captionerDir + ": the captioning rows are left out");
+            captionerDir = null;
+        }
         EvaluationSettings settings = EvaluationSettings.defaults().withSeed(seed).withImages(images).withSteps(steps)
                 .withInnerSteps(innerSteps);
         Path modelDir = model != null ? model : BundledModel.folder();
@@ -52,10 +82,11 @@ public class EvaluateCommand implements Callable<Integer> {
             return 2;
         }
         QualityReport report;
-        try (StableDiffusion loaded = StableDiffusion.load(modelDir)) {
+        try (StableDiffusion loaded = StableDiffusion.load(modelDir);
+                BlipCaptioner blip = captionerDir == null ? null : BlipCaptioner.load(captionerDir)) {
             QualityEvaluation evaluation;
             try {
-                evaluation = new QualityEvaluation(loaded, settings);
+                evaluation = new QualityEvaluation(loaded, settings, blip);
             } catch (IllegalArgumentException e) {
                 System.err.println("evaluate: " + e.getMessage());
                 return 2;
@@ -67,6 +98,22 @@ public class EvaluateCommand implements Callable<Integer> {
         System.out.print(report.toMarkdown());
         System.out.printf("%nwrote %s (quality.md, quality.json, contact-sheet.png); peak RSS %d MB%n",
                 out.toAbsolutePath(), ProcessMemory.peakResidentMegabytes());
+        return 0;
+    }
+
+    private int captioningOnly(Path captionerDir) {
+        if (captionerDir == null || !Files.isDirectory(captionerDir)) {
+            System.err.println("evaluate: --captioning-only needs a captioner (none at " + captionerDir + ")");
+            return 2;
+        }
+        long start = System.nanoTime();
+        try (BlipCaptioner blip = BlipCaptioner.load(captionerDir)) {
+            List<CaptioningEvaluation.Reading> readings = CaptioningEvaluation.measure(blip, seed, images,
+                    System.out::println);
+            System.out.printf("%ncaptioner %s, %d fresh scenes (seed %d), greedy; %.1f s%n%n", blip.identity(), images,
+                    seed, (System.nanoTime() - start) / 1e9);
+            System.out.print(CaptioningEvaluation.table(CaptioningEvaluation.rates(readings)));
+        }
         return 0;
     }
 }

@@ -9,6 +9,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import io.recaption.lab.shapes.CaptionGrammar;
+import io.recaption.lab.shapes.NamedColour;
+import io.recaption.lab.shapes.Position;
+import io.recaption.lab.shapes.RenderSettings;
+import io.recaption.lab.shapes.Scene;
+import io.recaption.lab.shapes.SceneRenderer;
+import io.recaption.lab.shapes.Shape;
+import io.recaption.lab.shapes.ShapeKind;
+import io.recaption.lab.shapes.ShapeSize;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +48,22 @@ class CaptionCommandTest {
         Run beams = run("--model", model().toString(), "--image", image, "--beams", "3", "--max-tokens", tokens);
         assertEquals(0, beams.code(), beams.err());
         assertTrue(beams.out().startsWith(image + "\t"), beams.out());
+    }
+
+    /** Without --model: the bundled shapes-world captioner (target/shapes-captioner, put there by the build). */
+    @Test
+    void withoutAModelTheBundledCaptionerNamesTheScene() throws Exception {
+        Scene scene = Scene.of(NamedColour.GREEN, new Shape(ShapeKind.SQUARE, NamedColour.RED, ShapeSize.BIG,
+                Position.CENTER));
+        Path png = dir.resolve("scene.png");
+        ImageIO.write(new SceneRenderer(RenderSettings.defaults()).render(scene).image().toBufferedImage(), "png",
+                png.toFile());
+        Run run = run("--image", png.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("model " + BundledCaptioner.FOLDER + "@sha256:"), run.err());
+        assertTrue(run.out().startsWith(png + "\t"), run.out());
+        String caption = run.out().strip().substring(png.toString().length() + 1);
+        assertEquals(CaptionGrammar.caption(scene), caption);
     }
 
     @Test

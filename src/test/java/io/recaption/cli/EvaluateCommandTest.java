@@ -1,6 +1,7 @@
 package io.recaption.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,24 @@ class EvaluateCommandTest {
         assertTrue(json.get("editsFromDdim").get("emphasis").get("success").isNumber());
         assertTrue(Files.readString(out.resolve("quality.md")).contains("## Reconstruction"));
         assertTrue(Files.size(out.resolve("contact-sheet.png")) > 0);
+        // the bundled captioner by default: its reading of the input and the whole chain
+        JsonNode captioning = json.get("captioning");
+        assertTrue(captioning.get("captioner").asText().startsWith(BundledCaptioner.FOLDER + "@"), captioning.toString());
+        assertTrue(captioning.get("shapes").isNumber());
+        assertTrue(captioning.get("chainColourSwap").get("success").isNumber());
+        assertTrue(json.get("images").get(0).get("captioning").get("caption").isTextual());
+        assertTrue(Files.readString(out.resolve("quality.md")).contains("## Captioning"));
+    }
+
+    @Test
+    void withoutACaptionerTheCaptioningRowsAreLeftOutAndTheCaptionerCanBeMeasuredAlone() throws Exception {
+        Path model = dir.resolve("model");
+        RandomSnapshot.write(model, RandomSnapshot.Preset.shapes(), 2);
+        Path out = dir.resolve("out");
+        assertEquals(0, run("--model", model.toString(), "--no-captioner", "--images", "1", "--steps", "1",
+                "--inner-steps", "0", "--out", out.toString()));
+        assertNull(new ObjectMapper().readTree(out.resolve("quality.json").toFile()).get("captioning"));
+        assertEquals(0, run("--captioning-only", "--images", "2"));
     }
 
     @Test
@@ -53,6 +72,7 @@ class EvaluateCommandTest {
     void theDefaultModelIsTheBundledOneBesideTheApplication() {
         assertEquals(Path.of("target", "shapes-model").toAbsolutePath(), BundledModel.folder(),
                 "tests run from classes, not from target/quarkus-app");
+        assertEquals(Path.of("target", "shapes-captioner").toAbsolutePath(), BundledCaptioner.folder());
     }
 
     private static int run(String... args) {

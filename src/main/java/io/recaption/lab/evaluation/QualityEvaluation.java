@@ -28,11 +28,14 @@ import io.recaption.lab.shapes.SceneDistribution;
 import io.recaption.lab.shapes.SceneRenderer;
 import io.recaption.lab.shapes.SceneSampler;
 import io.recaption.lab.shapes.ShapeSize;
+import io.recaption.model.blip.BlipCaptioner;
+import io.recaption.model.blip.CaptionOptions;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -52,6 +55,11 @@ import java.util.function.Consumer;
  * <p>Text to image: z_T drawn from a normal distribution seeded by the seed and the index, sampled
  * with the image's caption (∅ = the empty caption, the same guidance), read by the {@link SceneDetector}
  * against the caption's scene.
+ *
+ * <p>Captioning (with a captioner): the input captioned by it and read against the scene
+ * ({@link CaptioningEvaluation}), and the whole chain on it ({@link CaptionChain}): its caption inverted
+ * (null-text; the true caption's inversion reused when the caption is the true one), the table's colour swap
+ * made on its words, judged as the table's colour swap.
  *
  * <p>Scenes: scene i of {@link SceneSampler} over the world's {@link SceneDistribution#defaults()};
  * when no shape of it is medium-sized, its first shape is made medium (the added-adjective edit needs
@@ -83,9 +91,16 @@ public final class QualityEvaluation {
     private final EvaluationSettings settings;
     private final SceneRenderer renderer;
     private final EditJudge judge;
+    private final BlipCaptioner captioner;
 
     public QualityEvaluation(StableDiffusion model, EvaluationSettings settings) {
+        this(model, settings, null);
+    }
+
+    /** With a captioner (null for none): the table gains the captioning rows. */
+    public QualityEvaluation(StableDiffusion model, EvaluationSettings settings, BlipCaptioner captioner) {
         this.model = model;
+        this.captioner = captioner;
         this.settings = settings;
         this.renderer = new SceneRenderer(RenderSettings.defaults());
         this.judge = EditJudge.defaults();
@@ -146,7 +161,8 @@ public final class QualityEvaluation {
             }
         }
         int cell = renderer.settings().size();
-        return new QualityReport(settings, model.folder().toString(), (System.nanoTime() - start) / 1e9, results,
+        return new QualityReport(settings, model.folder().toString(),
+                captioner == null ? null : captioner.identity().toString(), (System.nanoTime() - start) / 1e9, results,
                 ContactSheet.of(SHEET_LABELS, sheet, cell));
     }
 
@@ -201,7 +217,10 @@ public final class QualityEvaluation {
                 edits.put(source, outcomes);
             }
             QualityReport.TextToImage textToImage = textToImage(index, scene, caption, manager, row);
-            return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits, textToImage);
+            QualityReport.Captioning captioning = captioner == null ? null
+                    : captioning(scene, inputImage, input, pixels, inverter, inversions.get("nullText"),
+                            cases.stream().filter(e -> e.kind() == EditKind.COLOUR_SWAP).findFirst().orElseThrow());
+            return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits, textToImage, captioning);
         }
     }
 
@@ -222,6 +241,26 @@ public final class QualityEvaluation {
             EditCase edit = edits(index, scene).stream().filter(e -> e.kind() == kind).findFirst().orElseThrow();
             return judged(edit, input, RgbImage.of(render(inverter, inversion, edit, blend)));
         }
+    }
+
+    /** The captioner's caption of the input, read against the scene, and the colour swap made on its words. */
+    private QualityReport.Captioning captioning(RenderedScene scene, BufferedImage inputImage, RgbImage input,
+            NDArray pixels, Inverter inverter, Inverter.Inversion trueInversion, EditCase colourSwap) {
+        String said = captioner.caption(inputImage, CaptionOptions.defaults()).text();
+        CaptioningEvaluation.Reading reading = CaptioningEvaluation.read(scene.scene(), said);
+        Optional<CaptionChain.Swap> swap = CaptionChain.colourSwap(said, colourSwap);
+        if (swap.isEmpty()) {
+            return new QualityReport.Captioning(reading,
+                    new QualityReport.EditOutcome(said, false, Double.NaN, Double.NaN));
+        }
+        String source = swap.get().source();
+        Inverter.Inversion inversion = source.equals(scene.caption()) ? trueInversion
+                : inverter.invert(pixels, Caption.of(model.tokenizer(), source, false),
+                        inversionSettings().withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE);
+        BufferedImage image = render(inverter, inversion, source, swap.get().edited(), Map.of(), List.of());
+        QualityReport.EditOutcome judged = judged(colourSwap, input, RgbImage.of(image));
+        return new QualityReport.Captioning(reading, new QualityReport.EditOutcome(swap.get().edited(),
+                judged.success(), judged.keptPsnr(), judged.keptSsim()));
     }
 
     /** The judge's verdict and the kept region's PSNR/SSIM of an edited image. */
@@ -261,8 +300,13 @@ public final class QualityEvaluation {
 
     /** The edited image (the second of the editor's [source, edited] batch). */
     private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, EditCase edit, boolean blend) {
-        CaptionEdit captionEdit = CaptionEdit.derive(edit.source().caption(), edit.editedCaption(), edit.emphasis(),
+        return render(inverter, inversion, edit.source().caption(), edit.editedCaption(), edit.emphasis(),
                 blend ? edit.blendWords() : List.of());
+    }
+
+    private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, String sourceCaption,
+            String editedCaption, Map<String, Float> emphasis, List<String> blendWords) {
+        CaptionEdit captionEdit = CaptionEdit.derive(sourceCaption, editedCaption, emphasis, blendWords);
         EditSettings editSettings = EditSettings.defaults().withGuidance(settings.guidance());
         NDArray latents = new Editor(model).edit(inversion.zT(), inversion.nullEmbeddings(), inversion.directOffsets(),
                 captionEdit, editSettings, ProgressListener.NONE).latents();

@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
  * per-image dB values). In {@code quality.json} a non-finite number (a perfect reconstruction's
  * +∞ PSNR) is written as null, which JSON can hold.
  */
-public record QualityReport(EvaluationSettings settings, String model, double seconds, List<ImageResult> images,
-        BufferedImage contactSheet) {
+public record QualityReport(EvaluationSettings settings, String model, String captioner, double seconds,
+        List<ImageResult> images, BufferedImage contactSheet) {
 
     /** The reconstruction methods, in table order. */
     public static final List<String> METHODS = List.of("vae", "ddim", "negativePrompt", "direct", "nullText",
@@ -37,10 +37,36 @@ public record QualityReport(EvaluationSettings settings, String model, double se
 
     /**
      * One image: its caption, every method's reconstruction score, and the edits from each source
-     * ({@link #FROM_NULL_TEXT}, {@link #FROM_DDIM}) by variant key ("colourSwap", "colourSwap/localBlend").
+     * ({@link #FROM_NULL_TEXT}, {@link #FROM_DDIM}) by variant key ("colourSwap", "colourSwap/localBlend"), and
+     * the captioner's reading and chain (null when the evaluation ran without a captioner).
      */
     public record ImageResult(long index, String caption, Map<String, Score> reconstruction,
-            Map<String, Map<String, EditOutcome>> edits, TextToImage textToImage) {}
+            Map<String, Map<String, EditOutcome>> edits, TextToImage textToImage, Captioning captioning) {}
+
+    /**
+     * The captioner on one input: its caption read against the scene, and the colour swap made on its caption
+     * (the edited caption; not run, and failed, when the caption could not carry it: kept PSNR/SSIM NaN).
+     */
+    public record Captioning(CaptioningEvaluation.Reading reading, EditOutcome colourSwap) {}
+
+    /** Whether the images were captioned too. */
+    public boolean hasCaptioning() {
+        return !images.isEmpty() && images.stream().allMatch(i -> i.captioning() != null);
+    }
+
+    /** The captioner's rates over the images. */
+    public CaptioningEvaluation.Rates captioningRates() {
+        return CaptioningEvaluation.rates(images.stream().map(i -> i.captioning().reading()).toList());
+    }
+
+    /** The chain's colour swap: success over all images, kept means over those where it ran. */
+    public EditScore captionChain() {
+        List<EditOutcome> outcomes = images.stream().map(i -> i.captioning().colourSwap()).toList();
+        List<EditOutcome> ran = outcomes.stream().filter(o -> !Double.isNaN(o.keptPsnr())).toList();
+        return new EditScore(outcomes.stream().filter(EditOutcome::success).count() / (double) outcomes.size(),
+                mean(ran.stream().mapToDouble(EditOutcome::keptPsnr).toArray()),
+                mean(ran.stream().mapToDouble(EditOutcome::keptSsim).toArray()), outcomes.size());
+    }
 
     /**
      * A sample from noise with the image's caption, read against the caption's scene: the background,
@@ -117,6 +143,17 @@ public record QualityReport(EvaluationSettings settings, String model, double se
         number(t2i, "background", rates[1]);
         number(t2i, "colour", rates[2]);
         number(t2i, "shape", rates[3]);
+        if (hasCaptioning()) {
+            CaptioningEvaluation.Rates c = captioningRates();
+            ObjectNode captioning = root.putObject("captioning");
+            captioning.put("captioner", captioner);
+            number(captioning, "parsed", c.parsed());
+            number(captioning, "background", c.background());
+            number(captioning, "shapes", c.shapes());
+            number(captioning, "scene", c.scene());
+            number(captioning, "exact", c.exact());
+            editFields(captioning.putObject("chainColourSwap"), captionChain());
+        }
         var perImage = root.putArray("images");
         for (ImageResult image : images) {
             ObjectNode i = perImage.addObject();
@@ -133,6 +170,21 @@ public record QualityReport(EvaluationSettings settings, String model, double se
             t.put("background", image.textToImage().background());
             t.put("colour", image.textToImage().colours());
             t.put("shape", image.textToImage().kinds());
+            if (image.captioning() != null) {
+                CaptioningEvaluation.Reading reading = image.captioning().reading();
+                ObjectNode c = i.putObject("captioning");
+                c.put("caption", reading.caption());
+                c.put("background", reading.background());
+                c.put("shapes", reading.shapes());
+                c.put("scene", reading.scene());
+                c.put("exact", reading.exact());
+                EditOutcome chain = image.captioning().colourSwap();
+                ObjectNode o = c.putObject("chainColourSwap");
+                o.put("caption", chain.caption());
+                o.put("success", chain.success());
+                number(o, "keptPsnr", chain.keptPsnr());
+                number(o, "keptSsim", chain.keptSsim());
+            }
             image.edits().forEach((source, variants) -> {
                 ObjectNode e = i.putObject(source);
                 variants.forEach((variant, outcome) -> {
@@ -202,6 +254,20 @@ public record QualityReport(EvaluationSettings settings, String model, double se
                 }
             }
         });
+        if (hasCaptioning()) {
+            md.append("\n## Captioning\n\nThe captioner (").append(captioner).append(") on each input, its caption parsed"
+                    + " by the grammar and read against the scene:\n\n");
+            md.append(CaptioningEvaluation.table(captioningRates()));
+            EditScore chain = captionChain();
+            EditScore truth = edit(FROM_NULL_TEXT, variant(EditKind.COLOUR_SWAP, false));
+            md.append("\nThe whole chain: caption from the captioner, null-text inversion with it, the colour swap on its"
+                    + " words, judged by the detectors (beside the same swap from the true caption):\n\n"
+                    + "| colour swap from | success | kept PSNR (dB) | kept SSIM |\n| --- | --- | --- | --- |\n");
+            md.append(String.format(Locale.ROOT, "| the captioner's caption | %s | %s | %s |%n", fmt(chain.success(), 2),
+                    fmt(chain.keptPsnr(), 2), fmt(chain.keptSsim(), 3)));
+            md.append(String.format(Locale.ROOT, "| the true caption | %s | %s | %s |%n", fmt(truth.success(), 2),
+                    fmt(truth.keptPsnr(), 2), fmt(truth.keptSsim(), 3)));
+        }
         md.append("\nSuccess: the analytic detectors read the edited property as the edited caption says and the rest"
                 + " of the scene as before (emphasis up, colour word ×" + fmt(EditCase.EMPHASIS_FACTOR, 0)
                 + ": the caption is unchanged, so the emphasised shape must still read correctly; emphasis down, colour"

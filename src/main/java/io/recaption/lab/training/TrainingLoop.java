@@ -16,8 +16,26 @@ import java.util.List;
  * steps per second.
  *
  * @param warmupSteps the learning rate rises linearly over these first steps (Adam's early moments are noisy)
+ * @param decaySteps after the warmup the rate follows a half cosine from {@code learningRate} to zero at this
+ *     step (Loshchilov &amp; Hutter, SGDR, 2017, without restarts; BLIP's fine-tuning schedule); 0 keeps it constant
  */
-public record TrainingLoop(String stage, double learningRate, int warmupSteps, int checkpointEvery, int logEvery) {
+public record TrainingLoop(String stage, double learningRate, int warmupSteps, int checkpointEvery, int logEvery,
+        long decaySteps) {
+
+    /** A constant rate after the warmup. */
+    public TrainingLoop(String stage, double learningRate, int warmupSteps, int checkpointEvery, int logEvery) {
+        this(stage, learningRate, warmupSteps, checkpointEvery, logEvery, 0);
+    }
+
+    /** The learning rate of step {@code step} (0-based). */
+    public double rate(long step) {
+        double warm = Math.min(1.0, (step + 1) / (double) Math.max(1, warmupSteps));
+        if (decaySteps <= 0) {
+            return learningRate * warm;
+        }
+        double progress = Math.min(1.0, step / (double) decaySteps);
+        return learningRate * warm * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
 
     /** Losses of the steps run, and how long they took. */
     public record Result(List<Double> losses, double seconds) {
@@ -46,8 +64,7 @@ public record TrainingLoop(String stage, double learningRate, int warmupSteps, i
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException(stage + " step " + step + ": loss is " + loss);
                 }
-                double rate = learningRate * Math.min(1.0, (step + 1) / (double) Math.max(1, warmupSteps));
-                optimizer.step(objective.parameters(), rate);
+                optimizer.step(objective.parameters(), rate(step));
             }
             losses.add(loss);
             windowLoss += loss;

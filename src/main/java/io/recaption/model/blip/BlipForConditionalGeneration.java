@@ -18,7 +18,8 @@ import java.util.Arrays;
  */
 public final class BlipForConditionalGeneration {
 
-    private static final String WEIGHTS_BASE_NAME = "model";
+    /** Weights file base name, as transformers saves it: {@code model.safetensors}. */
+    public static final String WEIGHTS_BASE_NAME = "model";
 
     private final BlipConfig config;
     private final BlipVisionModel visionModel;
@@ -32,12 +33,20 @@ public final class BlipForConditionalGeneration {
 
     /** Loads the snapshot's weights into a sub-manager of {@code weightsManager}, closed again when loading fails. */
     public static BlipForConditionalGeneration load(Path snapshotDir, NDManager weightsManager) {
+        return load(Snapshot.open(snapshotDir), weightsManager);
+    }
+
+    /**
+     * Loads from a snapshot, which may be {@linkplain Snapshot#generating generating} its weights (a model to be
+     * trained: the generator then holds exactly the keys this loader takes, which is what a trained model writes).
+     */
+    public static BlipForConditionalGeneration load(Snapshot snapshot, NDManager weightsManager) {
+        Path snapshotDir = snapshot.root();
         BlipConfig config = BlipConfig.read(snapshotDir);
-        Snapshot snapshot = Snapshot.open(snapshotDir);
         NDManager manager = weightsManager.newSubManager();
         try {
-            WeightMap weights = WeightMap.open(snapshotDir + " (BlipForConditionalGeneration)",
-                    snapshot.weightFiles(".", WEIGHTS_BASE_NAME), manager);
+            WeightMap weights = snapshot.weights(snapshotDir + " (BlipForConditionalGeneration)", ".",
+                    WEIGHTS_BASE_NAME, manager);
             BlipForConditionalGeneration model = new BlipForConditionalGeneration(weights, config);
             weights.finish();
             return model;
