@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 @QuarkusTest
 @TestProfile(WebModelCaptionsTestProfile.class)
-class WebModelCaptionsTest {
+class WebModelCaptionsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 

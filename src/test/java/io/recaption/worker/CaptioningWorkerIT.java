@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Tag("integration")
 @QuarkusTest
 @TestProfile(CaptioningTestProfile.class)
-class CaptioningWorkerTest {
+class CaptioningWorkerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String PHOTO_KEY = "uploads/captioning/photo.png";
