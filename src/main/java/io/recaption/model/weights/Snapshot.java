@@ -60,8 +60,8 @@ public final class Snapshot {
         boolean index = Files.isRegularFile(dir.resolve("model_index.json"));
         boolean single = !index && Files.isRegularFile(dir.resolve("config.json"));
         if (!index && !single) {
-            throw new WeightLoadException(dir + " is not a diffusers snapshot: it has neither model_index.json"
-                    + " nor config.json");
+            throw new WeightLoadException(dir + " is not a model snapshot: it has neither model_index.json"
+                    + " (a diffusers pipeline) nor config.json (one model, as transformers saves it)");
         }
         return new Snapshot(dir, single, null);
     }
