@@ -159,10 +159,20 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String base64Uuid() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16);
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+    /**
+     * A cluster id as Kafka's {@code Uuid.randomUuid()} makes them: URL-safe base64 of 16 random bytes, drawn again
+     * when it starts with '-' (1 in 64), which {@code kafka-storage format -t} would read as an option ("expected one
+     * argument") — a broker that failed to start once in a while.
+     */
+    static String base64Uuid() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            ByteBuffer bytes = ByteBuffer.allocate(16);
+            bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 }
