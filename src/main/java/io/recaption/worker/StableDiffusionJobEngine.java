@@ -42,40 +42,29 @@ public class StableDiffusionJobEngine implements JobEngine {
     @Inject
     RecaptionConfig config;
 
-    private volatile CompletableFuture<Recaptioner> loading;
+    private volatile BackgroundLoad<Recaptioner> loading;
 
     @Override
     public boolean ready() {
-        CompletableFuture<Recaptioner> future = load();
-        return future.isDone() && !future.isCompletedExceptionally();
+        return load().ready();
     }
 
     @Override
     public Optional<String> loadFailure() {
-        CompletableFuture<Recaptioner> future = loading;
-        if (future == null || !future.isCompletedExceptionally()) {
-            return Optional.empty();
-        }
-        try {
-            future.join();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Optional.of(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        }
+        return load().failure();
     }
 
     @Override
     public ModelIdentity model() {
-        return load().join().identity();
+        return load().future().join().identity();
     }
 
-    private synchronized CompletableFuture<Recaptioner> load() {
+    private synchronized BackgroundLoad<Recaptioner> load() {
         if (loading == null) {
             Path folder = Path.of(config.model().path());
             String name = config.model().name().orElse(null);
             ImageFiles.Limits limits = new ImageFiles.Limits(config.limits().maxImageBytes(), config.limits().maxImagePixels());
-            loading = CompletableFuture.supplyAsync(() -> {
+            loading = new BackgroundLoad<>(() -> {
                 long start = System.nanoTime();
                 StableDiffusion model = StableDiffusion.load(folder);
                 ModelIdentity identity = ModelIdentity.of(folder, name);
@@ -89,7 +78,7 @@ public class StableDiffusionJobEngine implements JobEngine {
 
     private Recaptioner recaptioner() throws JobFailure {
         try {
-            return load().join();
+            return load().future().join();
         } catch (RuntimeException e) {
             throw new JobFailure(ErrorCode.ENGINE_UNAVAILABLE, "the model is not loaded");
         }
@@ -139,9 +128,8 @@ public class StableDiffusionJobEngine implements JobEngine {
 
     @PreDestroy
     void close() {
-        CompletableFuture<Recaptioner> future = loading;
-        if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
-            future.join().model().close();
+        if (loading != null) {
+            loading.close(recaptioner -> recaptioner.model().close());
         }
     }
 

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,8 +29,7 @@ public class WorkerCaptioner {
     private static final Logger LOG = Logger.getLogger(WorkerCaptioner.class);
 
     private final Optional<Path> folder;
-    private final ImageFiles.Limits limits;
-    private volatile CompletableFuture<PhotoCaptioner> loading;
+    private final Optional<BackgroundLoad<PhotoCaptioner>> loading;
 
     @Inject
     public WorkerCaptioner(RecaptionConfig config) {
@@ -41,7 +39,12 @@ public class WorkerCaptioner {
 
     WorkerCaptioner(Optional<Path> folder, ImageFiles.Limits limits) {
         this.folder = folder;
-        this.limits = limits;
+        this.loading = folder.map(snapshot -> new BackgroundLoad<>(() -> {
+            long start = System.nanoTime();
+            PhotoCaptioner captioner = PhotoCaptioner.load(snapshot, limits);
+            LOG.infof("captioner %s loaded in %.1f s", captioner.identity(), (System.nanoTime() - start) / 1e9);
+            return captioner;
+        }));
     }
 
     /** Whether this worker captions photos that come without a caption. */
@@ -51,39 +54,12 @@ public class WorkerCaptioner {
 
     /** Loaded, or none configured (nothing to wait for); the first call starts loading it. */
     public boolean ready() {
-        Optional<CompletableFuture<PhotoCaptioner>> future = load();
-        return future.isEmpty() || future.get().isDone() && !future.get().isCompletedExceptionally();
+        return loading.map(BackgroundLoad::ready).orElse(true);
     }
 
     /** Why the configured captioner could not be loaded, once its loading has failed. */
     public Optional<String> loadFailure() {
-        CompletableFuture<PhotoCaptioner> future = loading;
-        if (future == null || !future.isCompletedExceptionally()) {
-            return Optional.empty();
-        }
-        try {
-            future.join();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Optional.of("captioner: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        }
-    }
-
-    private synchronized Optional<CompletableFuture<PhotoCaptioner>> load() {
-        if (folder.isEmpty()) {
-            return Optional.empty();
-        }
-        if (loading == null) {
-            Path snapshot = folder.get();
-            loading = CompletableFuture.supplyAsync(() -> {
-                long start = System.nanoTime();
-                PhotoCaptioner captioner = PhotoCaptioner.load(snapshot, limits);
-                LOG.infof("captioner %s loaded in %.1f s", captioner.identity(), (System.nanoTime() - start) / 1e9);
-                return captioner;
-            });
-        }
-        return Optional.of(loading);
+        return loading.flatMap(BackgroundLoad::failure).map(why -> "captioner: " + why);
     }
 
     /**
@@ -94,13 +70,12 @@ public class WorkerCaptioner {
      *     refusals (an image that cannot be decoded, an empty caption) with their codes
      */
     public InversionCaption caption(Path imageFile) throws JobFailure {
-        Optional<CompletableFuture<PhotoCaptioner>> future = load();
-        if (future.isEmpty()) {
+        if (loading.isEmpty()) {
             throw new JobFailure(ErrorCode.CAPTION_REQUIRED, RequestValidator.CAPTION_REQUIRED);
         }
         PhotoCaptioner captioner;
         try {
-            captioner = future.get().join();
+            captioner = loading.get().future().join();
         } catch (RuntimeException e) {
             throw new JobFailure(ErrorCode.ENGINE_UNAVAILABLE, "the captioning model is not loaded");
         }
@@ -120,9 +95,6 @@ public class WorkerCaptioner {
 
     @PreDestroy
     void close() {
-        CompletableFuture<PhotoCaptioner> future = loading;
-        if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
-            future.join().close();
-        }
+        loading.ifPresent(load -> load.close(PhotoCaptioner::close));
     }
 }
