@@ -53,7 +53,7 @@ class LayeringTest {
             "io.recaption.diffusion.Phase",
             "io.recaption.inversion.InversionSettings", "io.recaption.inversion.InversionMethod",
             "io.recaption.editing.EditSettings", "io.recaption.editing.CaptionEdit", "io.recaption.editing.Words",
-            "io.recaption.model.weights.WeightLoadException");
+            "io.recaption.model.weights.WeightLoadException", "io.recaption.model.nn.Precision");
 
     private static final Pattern REFERENCE = Pattern.compile("\\b(io\\.recaption\\.[a-z]+(?:\\.[A-Za-z_][\\w]*)*"
             + "|io\\.quarkus|org\\.apache\\.kafka|software\\.amazon|io\\.smallrye|jakarta\\.|org\\.eclipse\\.microprofile"

@@ -1,12 +1,12 @@
 package io.recaption.cli;
 
 import io.recaption.artifacts.ImageFiles;
-import io.recaption.pipeline.EditManifest;
-import io.recaption.pipeline.Manifests;
-import io.recaption.pipeline.Recaptioner;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
+import io.recaption.pipeline.EditManifest;
+import io.recaption.pipeline.Manifests;
+import io.recaption.pipeline.Recaptioner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code edit}: render an edited caption from an inversion folder. */
@@ -26,6 +27,9 @@ public class EditCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "snapshot folder; it must be the model that made the inversion (the manifest records its hash)")
     Path model;
+
+    @Mixin
+    PrecisionOption dtype = new PrecisionOption();
 
     @Option(names = "--inversion", required = true, description = "a folder written by `invert`")
     Path inversion;
@@ -74,7 +78,7 @@ public class EditCommand implements Callable<Integer> {
                 .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance);
         Arguments.existingFolder("--inversion", inversion, "give a folder written by `invert --out`");
         Path modelDir = Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
-        try (StableDiffusion sd = StableDiffusion.load(modelDir)) {
+        try (StableDiffusion sd = StableDiffusion.load(modelDir, dtype.precision())) {
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
             EditManifest manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),
                     settings, out, new TerminalProgress(System.out));

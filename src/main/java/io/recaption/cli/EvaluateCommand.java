@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +31,9 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "a shapes-world diffusers snapshot (64×64 images), e.g. the train command's OUT/model"
                     + " (default: the bundled model, target/shapes-model)")
     Path model;
+
+    @Mixin
+    PrecisionOption dtype = new PrecisionOption();
 
     @Option(names = "--captioner",
             description = "a BLIP snapshot of the shapes world (default: the bundled captioner, target/shapes-captioner,"
@@ -82,7 +86,7 @@ public class EvaluateCommand implements Callable<Integer> {
             return 2;
         }
         QualityReport report;
-        try (StableDiffusion loaded = StableDiffusion.load(modelDir);
+        try (StableDiffusion loaded = StableDiffusion.load(modelDir, dtype.precision());
                 BlipCaptioner blip = captionerDir == null ? null : BlipCaptioner.load(captionerDir)) {
             QualityEvaluation evaluation;
             try {

@@ -1,20 +1,21 @@
 package io.recaption.cli;
 
 import io.recaption.artifacts.ImageFiles;
+import io.recaption.diffusion.StableDiffusion;
+import io.recaption.inversion.InversionMethod;
+import io.recaption.inversion.InversionSettings;
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.PhotoCaptioner;
 import io.recaption.pipeline.Recaptioner;
-import io.recaption.diffusion.StableDiffusion;
-import io.recaption.inversion.InversionMethod;
-import io.recaption.inversion.InversionSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,6 +34,9 @@ public class InvertCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "diffusers Stable Diffusion snapshot folder")
     Path model;
+
+    @Mixin
+    PrecisionOption dtype = new PrecisionOption();
 
     @Option(names = "--image", required = true, description = "the photo (PNG, JPEG, BMP, GIF)")
     Path image;
@@ -91,7 +95,7 @@ public class InvertCommand implements Callable<Integer> {
         InversionCaption inversionCaption = captionerFolder.isPresent()
                 ? captionByModel(captionerFolder.get(), bytes) : InversionCaption.user(caption);
         long loadStart = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(model)) {
+        try (StableDiffusion sd = StableDiffusion.load(model, dtype.precision())) {
             System.out.printf("model loaded in %.2f s (%d×%d images)%n", (System.nanoTime() - loadStart) / 1e9,
                     sd.imageSize(), sd.imageSize());
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             InvertCommand.class,
             EditCommand.class,
             RandomSnapshotCommand.class,
-            UnetBenchCommand.class,
+            BenchmarkCommand.class,
             ShapesSampleCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,

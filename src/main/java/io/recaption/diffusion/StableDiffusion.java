@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.clip.ClipTextModel;
 import io.recaption.model.clip.ClipTokenizer;
+import io.recaption.model.nn.Precision;
 import io.recaption.model.nn.Scope;
 import io.recaption.model.unet.UNet2DConditionModel;
 import io.recaption.model.vae.AutoencoderKL;
@@ -27,14 +28,16 @@ public final class StableDiffusion implements AutoCloseable {
     private final UNet2DConditionModel unet;
     private final AutoencoderKL vae;
     private final DdimScheduler scheduler;
+    private final Precision precision;
 
-    private StableDiffusion(Path folder, NDManager weights, Snapshot snapshot) {
+    private StableDiffusion(Path folder, NDManager weights, Snapshot snapshot, Precision precision) {
         this.folder = folder;
         this.weights = weights;
+        this.precision = precision;
         this.tokenizer = ClipTokenizer.load(snapshot.componentDir("tokenizer"));
-        this.textEncoder = ClipTextModel.load(snapshot, weights);
-        this.unet = UNet2DConditionModel.load(snapshot, weights);
-        this.vae = AutoencoderKL.load(snapshot, weights);
+        this.textEncoder = ClipTextModel.load(snapshot, weights, precision);
+        this.unet = UNet2DConditionModel.load(snapshot, weights, precision);
+        this.vae = AutoencoderKL.load(snapshot, weights, precision);
         this.scheduler = DdimScheduler.load(snapshot);
         for (int width : unet.config().crossAttentionDim()) {
             if (width != textEncoder.hiddenSize()) {
@@ -46,9 +49,17 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Loads every component of the snapshot folder; fails with one clear message on the first bad component. */
     public static StableDiffusion load(Path folder) {
+        return load(folder, Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #load(Path)}, the models' weights kept and their forward passes computed in {@code precision};
+     * latents, text embeddings and everything the scheduler and the optimizer touch stay float32.
+     */
+    public static StableDiffusion load(Path folder, Precision precision) {
         NDManager weights = NDManager.newBaseManager();
         try {
-            return new StableDiffusion(folder, weights, Snapshot.open(folder));
+            return new StableDiffusion(folder, weights, Snapshot.open(folder), precision);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -57,6 +68,11 @@ public final class StableDiffusion implements AutoCloseable {
 
     public Path folder() {
         return folder;
+    }
+
+    /** The type the models' weights are kept and their forward passes computed in. */
+    public Precision precision() {
+        return precision;
     }
 
     public ClipTokenizer tokenizer() {

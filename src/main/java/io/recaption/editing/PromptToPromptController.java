@@ -2,6 +2,7 @@ package io.recaption.editing;
 
 import ai.djl.ndarray.NDArray;
 import io.recaption.diffusion.StepHook;
+import io.recaption.model.nn.Precision;
 import io.recaption.model.unet.AttentionProcessor;
 import io.recaption.model.unet.AttentionSite;
 
@@ -66,6 +67,13 @@ public final class PromptToPromptController implements AttentionProcessor, StepH
         if (!replaceCross && !replaceSelf && !record) {
             return passthrough.attend(site, query, key, value, scale);
         }
+        // the maps are read, swapped and reweighted in float32 whatever the UNet computes in (as the reference's
+        // attention upcasts its softmax): the edit's mapper, alphas and equalizer are float32, and LocalBlend
+        // averages maps across layers and steps
+        Precision computed = Precision.of(query);
+        query = Precision.full(query);
+        key = Precision.full(key);
+        value = Precision.full(value);
         NDArray probabilities = AttentionProcessor.probabilities(query, key, scale);
         if (replaceCross || replaceSelf) {
             NDArray source = probabilities.get(images);
@@ -77,6 +85,6 @@ public final class PromptToPromptController implements AttentionProcessor, StepH
         if (record) {
             localBlend.record(site, probabilities.get(images + ":"));
         }
-        return probabilities.matMul(value);
+        return computed.cast(probabilities.matMul(value));
     }
 }

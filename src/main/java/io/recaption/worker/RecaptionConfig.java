@@ -86,6 +86,15 @@ public interface RecaptionConfig {
         Optional<String> name();
 
         /**
+         * What the models' weights are kept and their forward passes computed in: {@code float32}, {@code bfloat16}
+         * or {@code float16} (latents, null embeddings, Adam's state and the scheduler stay float32). Half
+         * precision is for GPUs: on CPU bfloat16 works but is not faster everywhere. Every worker of a fleet should
+         * use the same one (the numbers of an inversion depend on it).
+         */
+        @WithDefault("float32")
+        String dtype();
+
+        /**
          * Exit the process when the model cannot be loaded (Kubernetes restarts the container); off, the startup
          * and liveness checks report it and nothing is consumed.
          */

@@ -7,6 +7,7 @@ import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.EditSettings;
 import io.recaption.inversion.InversionSettings;
+import io.recaption.model.nn.Precision;
 import io.recaption.model.weights.WeightLoadException;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionCaption;
@@ -64,12 +65,19 @@ public class StableDiffusionJobEngine implements JobEngine {
             Path folder = Path.of(config.model().path());
             String name = config.model().name().orElse(null);
             ImageFiles.Limits limits = new ImageFiles.Limits(config.limits().maxImageBytes(), config.limits().maxImagePixels());
+            String dtype = config.model().dtype();
             loading = new BackgroundLoad<>(() -> {
                 long start = System.nanoTime();
-                StableDiffusion model = StableDiffusion.load(folder);
+                Precision precision;
+                try {
+                    precision = Precision.parse(dtype);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("recaption.model.dtype: " + e.getMessage(), e);
+                }
+                StableDiffusion model = StableDiffusion.load(folder, precision);
                 ModelIdentity identity = ModelIdentity.of(folder, name);
-                LOG.infof("model %s (%s) loaded in %.1f s (%d×%d images)", identity.name(), identity.hash(),
-                        (System.nanoTime() - start) / 1e9, model.imageSize(), model.imageSize());
+                LOG.infof("model %s (%s) loaded in %.1f s (%d×%d images, %s)", identity.name(), identity.hash(),
+                        (System.nanoTime() - start) / 1e9, model.imageSize(), model.imageSize(), precision);
                 return new Recaptioner(model, limits, identity);
             });
         }

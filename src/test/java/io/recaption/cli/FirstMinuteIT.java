@@ -57,7 +57,7 @@ class FirstMinuteIT {
                 noModel.output());
         if (!Files.exists(Path.of("/proc/driver/nvidia/version"))) {
             // the engine starts in this run (the model folder exists): DJL's CUDA probe ran and said nothing
-            Run bench = run("unet-bench", "--model", model.toString(), "--iterations", "1", "--warmup", "0");
+            Run bench = run("benchmark", "--model", model.toString(), "--iterations", "1", "--warmup", "0");
             assertEquals(0, bench.exit(), bench.output());
             assertFalse(bench.output().contains("Failed to detect GPU count"), bench.output());
             assertFalse(bench.output().contains("CUDA driver version"), bench.output());

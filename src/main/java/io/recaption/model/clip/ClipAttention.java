@@ -1,10 +1,11 @@
 package io.recaption.model.clip;
 
-import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Linear;
+import io.recaption.model.nn.Precision;
+import io.recaption.model.nn.Scalars;
 import io.recaption.model.weights.WeightMap;
 
 /**
@@ -54,7 +55,9 @@ final class ClipAttention {
         NDArray q = Scalars.mul(splitHeads(qProj.forward(x)), scale);
         NDArray k = splitHeads(kProj.forward(x));
         NDArray v = splitHeads(vProj.forward(x));
-        NDArray probabilities = q.matMul(k.swapAxes(2, 3)).add(mask).softmax(-1); // [B, H, S, S]
+        // the float32 mask promotes half-precision logits: the softmax runs in float32, as transformers' eager
+        // attention's softmax(dtype=float32), and its result is cast back to the values' type
+        NDArray probabilities = Precision.of(v).cast(q.matMul(k.swapAxes(2, 3)).add(mask).softmax(-1)); // [B, H, S, S]
         NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(shape); // [B, S, D]
         return outProj.forward(context);
     }

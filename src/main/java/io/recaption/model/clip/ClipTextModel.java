@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.LayerNorm;
+import io.recaption.model.nn.Precision;
 import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.Snapshot;
 import io.recaption.model.weights.WeightMap;
@@ -42,11 +43,16 @@ public final class ClipTextModel {
      * weights live in a sub-manager of {@code weightsManager}, closed again when loading fails.
      */
     public static ClipTextModel load(Snapshot snapshot, NDManager weightsManager) {
+        return load(snapshot, weightsManager, Precision.FLOAT32);
+    }
+
+    /** As {@link #load(Snapshot, NDManager)}, the weights kept and the forward computed in {@code precision}. */
+    public static ClipTextModel load(Snapshot snapshot, NDManager weightsManager, Precision precision) {
         ClipTextConfig config = ClipTextConfig.from(snapshot.config(COMPONENT));
         NDManager manager = weightsManager.newSubManager();
         try {
             WeightMap weights = snapshot.weights(snapshot.componentDir(COMPONENT) + " (CLIPTextModel)", COMPONENT,
-                    WEIGHTS_BASE_NAME, manager);
+                    WEIGHTS_BASE_NAME, manager, precision);
             ClipTextModel model = new ClipTextModel(textModel(weights), config);
             weights.finish();
             return model;
@@ -69,7 +75,7 @@ public final class ClipTextModel {
     }
 
     /**
-     * [B, S] token ids (int32 or int64, S ≤ max_position_embeddings) → [B, S, hidden], in the ids'
+     * [B, S] token ids (int32 or int64, S ≤ max_position_embeddings) → [B, S, hidden] float32, in the ids'
      * manager. The intermediate activations are freed before returning.
      */
     public NDArray forward(NDArray inputIds) {
@@ -90,9 +96,9 @@ public final class ClipTextModel {
                 throw new IllegalArgumentException("token ids must lie in [0, " + config.vocabSize() + "), found "
                         + min + " … " + max);
             }
-            NDArray hidden = finalLayerNorm.forward(encoder.forward(embeddings.forward(ids)));
-            scope.exit(hidden);
-            return hidden;
+            // the states leave as float32 whatever the weights' precision: they are the UNet's context and the
+            // start of null-text's optimized embeddings
+            return scope.exit(Precision.full(finalLayerNorm.forward(encoder.forward(embeddings.forward(ids)))));
         }
     }
 

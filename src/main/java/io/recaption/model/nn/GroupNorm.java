@@ -92,7 +92,8 @@ public final class GroupNorm {
         Shape shape = x.getShape();
         long row = shape.size() / (shape.get(0) * groups);
         NDArray[] affine = identityAffine.computeIfAbsent(row,
-                n -> new NDArray[] {constants.ones(new Shape(n)), constants.zeros(new Shape(n))});
+                n -> new NDArray[] {Precision.of(channelWeight).cast(constants.ones(new Shape(n))),
+                    Precision.of(channelWeight).cast(constants.zeros(new Shape(n)))});
         NDArray grouped = x.reshape(shape.get(0), groups, row);
         NDArray normalized = ai.djl.nn.norm.LayerNorm.layerNorm(grouped, new Shape(row), affine[0], affine[1], eps)
                 .singletonOrThrow()

@@ -1,6 +1,7 @@
 package io.recaption.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -20,15 +21,24 @@ public final class Scalars {
 
     /** x · value, same shape and type as x. */
     public static NDArray mul(NDArray x, double value) {
-        try (NDArray scalar = x.getManager().full(new Shape(), (float) value, x.getDataType())) {
+        try (NDArray scalar = scalar(x, value)) {
             return x.mul(scalar);
         }
     }
 
     /** x / value, same shape and type as x. */
     public static NDArray div(NDArray x, double value) {
-        try (NDArray scalar = x.getManager().full(new Shape(), (float) value, x.getDataType())) {
+        try (NDArray scalar = scalar(x, value)) {
             return x.div(scalar);
         }
+    }
+
+    /**
+     * A 0-dim scalar for x: of x's type, or float32 for a bfloat16 x (DJL cannot make a bfloat16 array, see
+     * Precision; a 0-dim operand does not promote a tensor, so the result stays bfloat16).
+     */
+    private static NDArray scalar(NDArray x, double value) {
+        DataType type = x.getDataType() == DataType.UNKNOWN ? DataType.FLOAT32 : x.getDataType();
+        return x.getManager().full(new Shape(), (float) value, type);
     }
 }

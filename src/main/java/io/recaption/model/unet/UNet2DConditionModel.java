@@ -1,14 +1,15 @@
 package io.recaption.model.unet;
 
-import io.recaption.model.nn.Scalars;
-import io.recaption.model.nn.FusedAttention;
-import io.recaption.model.nn.Scope;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Activations;
 import io.recaption.model.nn.Conv2d;
+import io.recaption.model.nn.FusedAttention;
 import io.recaption.model.nn.GroupNorm;
+import io.recaption.model.nn.Precision;
+import io.recaption.model.nn.Scalars;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.SafetensorsFile;
 import io.recaption.model.weights.Snapshot;
 import io.recaption.model.weights.WeightMap;
@@ -51,8 +52,10 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final Conv2d convOut;
     private final List<Attention> attentionLayers;
     private final AttentionProcessor defaultProcessor;
+    private final Precision precision;
 
     private UNet2DConditionModel(WeightMap weights, UNet2DConditionConfig config) {
+        this.precision = weights.precision();
         this.config = config;
         this.manager = weights.manager();
         int width = config.timestepChannels();
@@ -103,11 +106,22 @@ public final class UNet2DConditionModel implements AutoCloseable {
      * config implies, and none may be left over. On failure nothing stays in {@code weightsManager}.
      */
     public static UNet2DConditionModel load(Snapshot snapshot, String component, NDManager weightsManager) {
+        return load(snapshot, component, weightsManager, Precision.FLOAT32);
+    }
+
+    /** The {@code unet} component, its weights kept and its forward computed in {@code precision}. */
+    public static UNet2DConditionModel load(Snapshot snapshot, NDManager weightsManager, Precision precision) {
+        return load(snapshot, COMPONENT, weightsManager, precision);
+    }
+
+    /** As {@link #load(Snapshot, String, NDManager)}, in {@code precision}. */
+    public static UNet2DConditionModel load(Snapshot snapshot, String component, NDManager weightsManager,
+            Precision precision) {
         UNet2DConditionConfig config = UNet2DConditionConfig.from(snapshot.config(component));
         NDManager manager = weightsManager.newSubManager();
         try {
             WeightMap weights = snapshot.weights("UNet2DConditionModel " + snapshot.componentDir(component), component,
-                    WEIGHTS_BASE_NAME, manager);
+                    WEIGHTS_BASE_NAME, manager, precision);
             UNet2DConditionModel model = new UNet2DConditionModel(weights, config);
             weights.finish();
             return model;
@@ -148,12 +162,14 @@ public final class UNet2DConditionModel implements AutoCloseable {
                     + contextShape);
         }
         try (Scope scope = Scope.below(sample)) {
-            NDArray x = scope.enter(sample);
-            NDArray context = scope.enter(encoderHiddenStates);
+            // float32 in and out; the blocks compute in the weights' precision (the sinusoidal time embedding
+            // is made in float32 and cast, as diffusers' `t_emb.to(dtype=sample.dtype)`)
+            NDArray x = precision.cast(scope.enter(sample));
+            NDArray context = precision.cast(scope.enter(encoderHiddenStates));
             if (config.centerInputSample()) {
                 x = Scalars.mul(x, 2).sub(1);
             }
-            NDArray temb = timeEmbedding.forward(timeProjection.apply(x.getManager()));
+            NDArray temb = timeEmbedding.forward(precision.cast(timeProjection.apply(x.getManager())));
             x = convIn.forward(x);
 
             List<NDArray> skips = new ArrayList<>();
@@ -182,8 +198,13 @@ public final class UNet2DConditionModel implements AutoCloseable {
                 }
                 x = block.forward(x, blockSkips, temb, context, upsampleSize);
             }
-            return scope.exit(convOut.forward(convNormOut.forwardThen(convAct, x)));
+            return scope.exit(Precision.full(convOut.forward(convNormOut.forwardThen(convAct, x))));
         }
+    }
+
+    /** The type the weights are kept and the blocks compute in (inputs and the prediction are float32). */
+    public Precision precision() {
+        return precision;
     }
 
     public UNet2DConditionConfig config() {

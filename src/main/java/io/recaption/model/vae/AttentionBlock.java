@@ -1,10 +1,12 @@
 package io.recaption.model.vae;
 
-import io.recaption.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.recaption.model.nn.FusedAttention;
 import io.recaption.model.nn.GroupNorm;
 import io.recaption.model.nn.Linear;
+import io.recaption.model.nn.Precision;
+import io.recaption.model.nn.Scalars;
 import io.recaption.model.weights.WeightMap;
 
 /**
@@ -25,6 +27,7 @@ final class AttentionBlock {
     private final Linear toV;
     private final Linear toOut;
     private final float scale;
+    private final FusedAttention fused;
 
     AttentionBlock(WeightMap weights, long channels, BlockStyle style) {
         this.groupNorm = new GroupNorm(weights.child("group_norm"), style.groups(), channels, style.eps());
@@ -34,6 +37,21 @@ final class AttentionBlock {
         this.toOut = projection(weights, "to_out.0", "proj_attn", channels);
         // one head of dimension `channels`: softmax(q·kᵀ / √C)
         this.scale = (float) (1.0 / Math.sqrt(channels));
+        this.fused = fusedOrNull(weights);
+    }
+
+    /**
+     * libtorch's fused kernel, as diffusers' VAE attention (AttnProcessor2_0) runs: at 512² the mid-block attends
+     * over 4096 positions, whose [4096, 4096] probabilities it never forms; null where it cannot load.
+     */
+    private static FusedAttention fusedOrNull(WeightMap weights) {
+        try {
+            return FusedAttention.load(weights.manager());
+        } catch (RuntimeException | LinkageError e) {
+            System.getLogger(AttentionBlock.class.getName()).log(System.Logger.Level.WARNING,
+                    "fused attention unavailable, using plain attention in the VAE: " + e);
+            return null;
+        }
     }
 
     private static Linear projection(WeightMap weights, String name, String deprecatedName, long channels) {
@@ -52,8 +70,11 @@ final class AttentionBlock {
             NDArray query = toQ.forward(hidden);
             NDArray key = toK.forward(hidden);
             NDArray value = toV.forward(hidden);
-            NDArray probabilities = Scalars.mul(query.matMul(key.transpose(0, 2, 1)), scale).softmax(-1);
-            NDArray attended = toOut.forward(probabilities.matMul(value));
+            NDArray attended = toOut.forward(fused != null
+                    ? fused.apply(query.expandDims(1), key.expandDims(1), value.expandDims(1)).squeeze(1)
+                    // the plain path's softmax in float32 (DJL's softmax cannot take bfloat16, see Precision)
+                    : Precision.of(value).cast(Precision.full(Scalars.mul(query.matMul(key.transpose(0, 2, 1)), scale))
+                            .softmax(-1)).matMul(value));
             return attended.transpose(0, 2, 1).reshape(shape).add(x);
         });
     }

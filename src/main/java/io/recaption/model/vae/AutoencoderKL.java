@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Activations;
 import io.recaption.model.nn.Conv2d;
+import io.recaption.model.nn.Precision;
 import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.Snapshot;
 import io.recaption.model.weights.WeightMap;
@@ -32,9 +33,11 @@ public final class AutoencoderKL {
     private final Decoder decoder;
     private final Conv2d quantConv;
     private final Conv2d postQuantConv;
+    private final Precision precision;
 
     private AutoencoderKL(WeightMap weights, AutoencoderKLConfig config) {
         this.config = config;
+        this.precision = weights.precision();
         BlockStyle style = new BlockStyle(config.normNumGroups(), VAE_NORM_EPS,
                 Activations.byName("vae/config.json act_fn", config.actFn()));
         long moments = 2L * config.latentChannels();
@@ -53,11 +56,16 @@ public final class AutoencoderKL {
      * is closed again if loading fails, so a broken snapshot leaves no tensors behind.
      */
     public static AutoencoderKL load(Snapshot snapshot, NDManager weightsManager) {
+        return load(snapshot, weightsManager, Precision.FLOAT32);
+    }
+
+    /** As {@link #load(Snapshot, NDManager)}, the weights kept and the blocks computed in {@code precision}. */
+    public static AutoencoderKL load(Snapshot snapshot, NDManager weightsManager, Precision precision) {
         AutoencoderKLConfig config = AutoencoderKLConfig.from(snapshot.config("vae"));
         NDManager manager = weightsManager.newSubManager();
         try {
             WeightMap weights = snapshot.weights("vae of " + snapshot.root(), "vae", "diffusion_pytorch_model",
-                    manager);
+                    manager, precision);
             AutoencoderKL model = new AutoencoderKL(weights, config);
             weights.finish();
             return model;
@@ -67,14 +75,18 @@ public final class AutoencoderKL {
         }
     }
 
-    /** pixels [B, in, H, W] in [-1, 1] → mean and log-variance, each [B, latent, H/f, W/f] */
+    /**
+     * pixels [B, in, H, W] in [-1, 1] → mean and log-variance, each [B, latent, H/f, W/f] float32 (the blocks
+     * compute in the weights' precision)
+     */
     public LatentDistribution encode(NDArray pixels) {
         checkInput("pixels", pixels, config.inChannels());
         try (Scope scope = Scope.below(pixels)) {
-            NDArray moments = encoder.forward(scope.enter(pixels));
+            NDArray moments = encoder.forward(precision.cast(scope.enter(pixels)));
             if (quantConv != null) {
                 moments = quantConv.forward(moments);
             }
+            moments = Precision.full(moments);
             NDList halves = moments.split(2, 1);
             NDArray mean = halves.get(0);
             NDArray logvar = halves.get(1).clip(LOGVAR_MIN, LOGVAR_MAX);
@@ -82,10 +94,21 @@ public final class AutoencoderKL {
         }
     }
 
-    /** latents [B, latent, h, w], unscaled → pixels [B, out, h·f, w·f], roughly in [-1, 1], not clamped */
+    /**
+     * latents [B, latent, h, w], unscaled → pixels [B, out, h·f, w·f] float32, roughly in [-1, 1], not clamped
+     * (the blocks compute in the weights' precision)
+     */
     public NDArray decode(NDArray latents) {
         checkInput("latents", latents, config.latentChannels());
-        return Scopes.within(latents, z -> decoder.forward(postQuantConv == null ? z : postQuantConv.forward(z)));
+        return Scopes.within(latents, latent -> {
+            NDArray z = precision.cast(latent);
+            return Precision.full(decoder.forward(postQuantConv == null ? z : postQuantConv.forward(z)));
+        });
+    }
+
+    /** The type the weights are kept and the blocks compute in (what enters and leaves is float32). */
+    public Precision precision() {
+        return precision;
     }
 
     private static void checkInput(String what, NDArray x, int channels) {

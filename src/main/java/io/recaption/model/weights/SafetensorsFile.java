@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.model.nn.Precision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +41,7 @@ public final class SafetensorsFile {
     private final Path path;
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;
+    private ByteBuffer scratch;
 
     private SafetensorsFile(Path path, long dataStart, Map<String, TensorInfo> tensors) {
         this.path = path;
@@ -145,31 +146,67 @@ public final class SafetensorsFile {
         return tensors;
     }
 
-    /** Loads one tensor into {@code manager}, as float32 when it is stored in half precision. */
+    /** Loads one tensor into {@code manager}, as float32 when it is stored in another floating-point type. */
     public NDArray load(String name, NDManager manager) {
+        return load(name, manager, Precision.FLOAT32);
+    }
+
+    /**
+     * Loads one tensor into {@code manager}; a floating-point tensor comes in {@code precision} (a float16 file
+     * loaded as float16 is used as stored). Integer tensors stay as stored.
+     */
+    public synchronized NDArray load(String name, NDManager manager, Precision precision) {
         TensorInfo info = tensors.get(name);
         if (info == null) {
             throw new WeightLoadException(path + " has no tensor '" + name + "'");
         }
+        boolean floating = info.dataType().isFloating();
+        if (info.shape().size() == 0) {
+            NDArray empty = floating ? precision.cast(manager.zeros(info.shape())) : manager.zeros(info.shape(), info.dataType());
+            empty.setName(name);
+            return empty;
+        }
+        // Read (not mapped: a mapping keeps the file's pages resident until a GC unmaps it) into one reused
+        // buffer, then copied or converted into memory libtorch owns. A tensor made on a direct buffer shares it,
+        // and direct buffers are returned only by the garbage collector and count against the JVM's direct-memory
+        // limit, so weights kept on them would need a heap setting as large as the model and would keep every
+        // converted original alive until a collection: peak memory = what the model needs, plus one tensor.
+        int bytes = Math.toIntExact(info.end() - info.begin());
+        boolean bfloat16 = info.dataType() == DataType.BFLOAT16;
+        ByteBuffer buffer = scratch(bfloat16 ? 2 * bytes : bytes);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long length = info.end() - info.begin();
-            ByteBuffer direct = ByteBuffer.allocateDirect((int) Math.max(1, length)).order(ByteOrder.LITTLE_ENDIAN);
-            if (length > 0) {
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), length);
-                direct.put(mapped.order(ByteOrder.LITTLE_ENDIAN));
-            }
-            direct.flip();
-            NDArray raw = manager.create(direct, info.shape(), info.dataType());
-            NDArray out = raw;
-            if (info.dataType() == DataType.FLOAT16 || info.dataType() == DataType.BFLOAT16
-                    || info.dataType() == DataType.FLOAT64) {
-                out = raw.toType(DataType.FLOAT32, false);
-                raw.close();
-            }
-            out.setName(name);
-            return out;
+            readFully(channel, buffer.limit(bytes), dataStart + info.begin());
         } catch (IOException e) {
             throw new WeightLoadException("cannot read tensor '" + name + "' from " + path + ": " + e.getMessage(), e);
         }
+        buffer.flip();
+        DataType stored = info.dataType();
+        if (bfloat16) {
+            // DJL cannot make a bfloat16 array (see Precision); bfloat16 is float32's upper half, so it widens
+            // exactly, in place from the back
+            buffer.limit(2 * bytes);
+            for (int i = bytes / 2 - 1; i >= 0; i--) {
+                buffer.putInt(4 * i, (buffer.getShort(2 * i) & 0xffff) << 16);
+            }
+            stored = DataType.FLOAT32;
+        }
+        try (NDArray read = manager.create(buffer, info.shape(), stored)) {
+            NDArray out = floating ? precision.cast(read) : read;
+            out = out == read ? read.duplicate() : out;
+            out.setName(name);
+            return out;
+        }
+    }
+
+    /** The reused read buffer (made once, as large as the file's largest tensor), cleared, limited to {@code bytes}. */
+    private ByteBuffer scratch(int bytes) {
+        if (scratch == null) {
+            // bfloat16 tensors are widened to float32 in the buffer
+            long largest = tensors.values().stream()
+                    .mapToLong(t -> (t.end() - t.begin()) * (t.dataType() == DataType.BFLOAT16 ? 2 : 1)).max().orElse(1);
+            scratch = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(largest, bytes))).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        scratch.clear().limit(bytes);
+        return scratch;
     }
 }

@@ -3,6 +3,7 @@ package io.recaption.model.weights;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.model.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +48,16 @@ public final class Snapshot {
 
     /** The strict weight map of a component: its safetensors files, or generated weights. */
     public WeightMap weights(String description, String component, String baseName, NDManager manager) {
+        return weights(description, component, baseName, manager, Precision.FLOAT32);
+    }
+
+    /** As {@link #weights(String, String, String, NDManager)}, floating-point tensors in {@code precision}. */
+    public WeightMap weights(String description, String component, String baseName, NDManager manager,
+            Precision precision) {
         if (generator != null) {
-            return WeightMap.generating(description, manager, generator);
+            return WeightMap.generating(description, manager, generator, precision);
         }
-        return WeightMap.open(description, weightFiles(component, baseName), manager);
+        return WeightMap.open(description, weightFiles(component, baseName), manager, precision);
     }
 
     public static Snapshot open(Path dir) {

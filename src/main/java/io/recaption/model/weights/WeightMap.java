@@ -3,6 +3,7 @@ package io.recaption.model.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.recaption.model.nn.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,16 +31,18 @@ public final class WeightMap {
         final String description;
         final NDManager manager;
         final RandomWeights generator;
+        final Precision precision;
         final Map<String, SafetensorsFile> fileOf = new LinkedHashMap<>();
         final Set<String> taken = new LinkedHashSet<>();
         final List<String> missing = new ArrayList<>();
         final List<String> wrongShape = new ArrayList<>();
         long parameters;
 
-        Root(String description, NDManager manager, RandomWeights generator) {
+        Root(String description, NDManager manager, RandomWeights generator, Precision precision) {
             this.description = description;
             this.manager = manager;
             this.generator = generator;
+            this.precision = precision;
         }
     }
 
@@ -50,7 +53,12 @@ public final class WeightMap {
 
     /** A map over one or more safetensors files (sharded checkpoints); a key in two files is an error. */
     public static WeightMap open(String description, List<Path> files, NDManager manager) {
-        Root root = new Root(description, manager, null);
+        return open(description, files, manager, Precision.FLOAT32);
+    }
+
+    /** As {@link #open(String, List, NDManager)}, every floating-point tensor handed out in {@code precision}. */
+    public static WeightMap open(String description, List<Path> files, NDManager manager, Precision precision) {
+        Root root = new Root(description, manager, null, precision);
         for (Path file : files) {
             SafetensorsFile st = SafetensorsFile.open(file);
             for (String name : st.tensors().keySet()) {
@@ -70,7 +78,13 @@ public final class WeightMap {
      * is how random-weight snapshots for benchmarks are made by the same code that loads real ones.
      */
     public static WeightMap generating(String description, NDManager manager, RandomWeights generator) {
-        return new WeightMap(new Root(description, manager, generator), "");
+        return generating(description, manager, generator, Precision.FLOAT32);
+    }
+
+    /** As {@link #generating(String, NDManager, RandomWeights)}, the tensors made in {@code precision}. */
+    public static WeightMap generating(String description, NDManager manager, RandomWeights generator,
+            Precision precision) {
+        return new WeightMap(new Root(description, manager, generator, precision), "");
     }
 
     /** The map for a child block: keys below {@code prefix + segment + "."}. */
@@ -91,6 +105,11 @@ public final class WeightMap {
         return root.manager;
     }
 
+    /** The type every floating-point tensor of this map is handed out in, and its model computes in. */
+    public Precision precision() {
+        return root.precision;
+    }
+
     /** Whether the checkpoint has this key (below this map's prefix); takes nothing. */
     public boolean has(String name) {
         // a generated checkpoint has the current key layout only: optional and legacy keys are absent
@@ -106,7 +125,12 @@ public final class WeightMap {
                 throw new IllegalStateException("weight '" + key + "' taken twice: a block's key prefix is built twice");
             }
             root.parameters += expected.size();
-            return root.generator.make(key, expected, root.manager);
+            NDArray made = root.generator.make(key, expected, root.manager);
+            NDArray converted = made.getDataType().isFloating() ? root.precision.cast(made) : made;
+            if (converted != made) {
+                made.close();
+            }
+            return converted;
         }
         SafetensorsFile file = root.fileOf.get(key);
         if (file == null) {
@@ -122,7 +146,7 @@ public final class WeightMap {
             return root.manager.zeros(expected);
         }
         root.parameters += expected.size();
-        return file.load(key, root.manager);
+        return file.load(key, root.manager, root.precision);
     }
 
     /** Elements in all tensors taken so far, across the whole map. */
