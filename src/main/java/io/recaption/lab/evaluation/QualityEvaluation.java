@@ -2,17 +2,14 @@ package io.recaption.lab.evaluation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.recaption.artifacts.ImageFiles;
 import ai.djl.ndarray.types.Shape;
+import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.GuidedDenoiser;
-import io.recaption.diffusion.Sampler;
-import io.recaption.diffusion.StepHook;
-import io.recaption.lab.shapes.SceneCheck;
-import io.recaption.lab.shapes.SceneDetector;
-import io.recaption.lab.shapes.ShapeCheck;
 import io.recaption.diffusion.ProgressListener;
+import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.StepHook;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
 import io.recaption.editing.Editor;
@@ -24,12 +21,16 @@ import io.recaption.lab.shapes.RenderSettings;
 import io.recaption.lab.shapes.RenderedScene;
 import io.recaption.lab.shapes.RgbImage;
 import io.recaption.lab.shapes.Scene;
+import io.recaption.lab.shapes.SceneCheck;
+import io.recaption.lab.shapes.SceneDetector;
 import io.recaption.lab.shapes.SceneDistribution;
 import io.recaption.lab.shapes.SceneRenderer;
 import io.recaption.lab.shapes.SceneSampler;
+import io.recaption.lab.shapes.ShapeCheck;
 import io.recaption.lab.shapes.ShapeSize;
 import io.recaption.model.blip.BlipCaptioner;
 import io.recaption.model.blip.CaptionOptions;
+import io.recaption.model.nn.Precision;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +162,9 @@ public final class QualityEvaluation {
             }
         }
         int cell = renderer.settings().size();
-        return new QualityReport(settings, model.folder().toString(),
+        // the precision is part of what was measured: the same model in bfloat16 gives other numbers
+        String measured = model.folder() + (model.precision() == Precision.FLOAT32 ? "" : " in " + model.precision());
+        return new QualityReport(settings, measured,
                 captioner == null ? null : captioner.identity().toString(), (System.nanoTime() - start) / 1e9, results,
                 ContactSheet.of(SHEET_LABELS, sheet, cell));
     }

@@ -166,12 +166,25 @@ public final class SafetensorsFile {
             empty.setName(name);
             return empty;
         }
-        // Read (not mapped: a mapping keeps the file's pages resident until a GC unmaps it) into one reused
-        // buffer, then copied or converted into memory libtorch owns. A tensor made on a direct buffer shares it,
-        // and direct buffers are returned only by the garbage collector and count against the JVM's direct-memory
-        // limit, so weights kept on them would need a heap setting as large as the model and would keep every
-        // converted original alive until a collection: peak memory = what the model needs, plus one tensor.
+        // Read, not mapped (a mapping keeps the file's pages resident until a GC unmaps it), into memory libtorch
+        // owns: straight into the tensor when it is kept as stored, else through one reused buffer and a
+        // conversion. A tensor made on a Java direct buffer would share it, and direct buffers are returned only
+        // by the garbage collector and count against the JVM's direct-memory limit: weights kept on them would
+        // need a heap setting as large as the model and keep every converted original alive until a collection.
         int bytes = Math.toIntExact(info.end() - info.begin());
+        DataType kept = floating ? precision.dataType() : info.dataType();
+        if (kept == info.dataType() && kept != DataType.BFLOAT16) {
+            NDArray out = manager.create(info.shape(), kept);
+            ByteBuffer memory = out.toByteBuffer(true); // the tensor's own memory (a fresh tensor is contiguous)
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                readFully(channel, memory.clear().limit(bytes), dataStart + info.begin());
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                throw new WeightLoadException("cannot read tensor '" + name + "' from " + path + ": " + e.getMessage(), e);
+            }
+            out.setName(name);
+            return out;
+        }
         boolean bfloat16 = info.dataType() == DataType.BFLOAT16;
         ByteBuffer buffer = scratch(bfloat16 ? 2 * bytes : bytes);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
