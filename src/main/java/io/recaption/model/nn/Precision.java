@@ -29,9 +29,6 @@ public enum Precision {
     BFLOAT16(DataType.BFLOAT16, 15),
     FLOAT16(DataType.FLOAT16, 5);
 
-    /** Parameter-free modules live as long as the process: a base manager never closed. */
-    private static final NDManager MODULES = NDManager.newBaseManager();
-
     private final DataType dataType;
     /** libtorch's {@code ScalarType} code, as TorchScript source spells a dtype. */
     private final int scalarType;
@@ -98,13 +95,21 @@ public enum Precision {
         return FLOAT32.cast(x);
     }
 
+    /**
+     * Parameter-free modules live as long as the process, in a base manager never closed; made on first use, so
+     * that naming a precision (a command's option, the worker's setting) does not start the engine.
+     */
+    private static final class Modules {
+        static final NDManager MANAGER = NDManager.newBaseManager();
+    }
+
     private PtSymbolBlock castModule() {
         PtSymbolBlock module = castModule;
         if (module == null) {
             synchronized (this) {
                 if (castModule == null) {
                     String className = "CastTo" + name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
-                    castModule = TorchScriptModule.load(MODULES, className, String.join("\n",
+                    castModule = TorchScriptModule.load(Modules.MANAGER, className, String.join("\n",
                             "  def forward(self: __torch__." + className + ",",
                             "    x: Tensor) -> Tensor:",
                             "    return torch.to(x, " + scalarType + ")",

@@ -3,6 +3,7 @@ package io.recaption.model.resnet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Conv2d;
+import io.recaption.model.nn.NearestUpsample;
 import io.recaption.model.weights.WeightMap;
 import java.util.Arrays;
 
@@ -31,6 +32,9 @@ public final class Upsample2D {
         Shape s = x.getShape();
         long outH = outputSize == null ? 2 * s.get(2) : outputSize[0];
         long outW = outputSize == null ? 2 * s.get(3) : outputSize[1];
+        if (outH == 2 * s.get(2) && outW == 2 * s.get(3)) {
+            return conv.forward(NearestUpsample.twice(x));
+        }
         return conv.forward(nearest(nearest(x, 2, outH), 3, outW));
     }
 
