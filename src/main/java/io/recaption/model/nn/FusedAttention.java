@@ -1,10 +1,7 @@
 package io.recaption.model.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
 
 /**
  * libtorch's fused {@code scaled_dot_product_attention} (the kernel diffusers' {@code AttnProcessor2_0}
@@ -14,11 +11,11 @@ import ai.djl.pytorch.jni.IValueUtils;
  *
  * <p>DJL can run TorchScript modules, so a one-method module is written here, as TorchScript source in
  * the archive layout libtorch reads ({@code code/}, a pickled module object, {@code constants.pkl},
- * {@code version}), loaded once per model and called with autograd on, so gradients to the text context
+ * {@code version}), loaded once per process and called with autograd on, so gradients to the text context
  * flow through it. Nothing is compiled ahead of time and no Python is involved: libtorch compiles the
  * source when it loads the archive.
  */
-public final class FusedAttention implements AutoCloseable {
+public final class FusedAttention {
 
     private static final String SOURCE = String.join("\n",
             "  def forward(self: __torch__.FusedAttention,",
@@ -34,9 +31,9 @@ public final class FusedAttention implements AutoCloseable {
         this.module = module;
     }
 
-    /** Compiles and loads the module into {@code manager} (closed with it, or by {@link #close()}). */
-    public static FusedAttention load(NDManager manager) {
-        return new FusedAttention(TorchScriptModule.load(manager, "FusedAttention", SOURCE));
+    /** The module, compiled once per process on first use (it holds no tensors); throws where it cannot load. */
+    public static FusedAttention shared() {
+        return new FusedAttention(TorchScriptModule.shared("FusedAttention", SOURCE));
     }
 
     /**
@@ -44,11 +41,6 @@ public final class FusedAttention implements AutoCloseable {
      * manager. Runs with autograd enabled (the module call is made in training mode).
      */
     public NDArray apply(NDArray query, NDArray key, NDArray value) {
-        return IValueUtils.forward(module, new NDList(query, key, value), true).singletonOrThrow();
-    }
-
-    @Override
-    public void close() {
-        module.close();
+        return TorchScriptModule.call(module, query, key, value);
     }
 }

@@ -1,10 +1,7 @@
 package io.recaption.model.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
 
 /**
  * Nearest-neighbour upsampling by two, as diffusers' {@code Upsample2D} calls it
@@ -18,13 +15,13 @@ public final class NearestUpsample {
 
     private NearestUpsample() {}
 
-    /** Made on first use, kept for the life of the process (the module holds no tensors); null if it cannot load. */
+    /** Compiled on first use (once per process); null if it cannot load. */
     private static final class Module {
         static final PtSymbolBlock TWICE = load();
 
         private static PtSymbolBlock load() {
             try {
-                return TorchScriptModule.load(NDManager.newBaseManager(), "NearestUpsample", String.join("\n",
+                return TorchScriptModule.shared("NearestUpsample", String.join("\n",
                         "  def forward(self: __torch__.NearestUpsample,",
                         "    x: Tensor) -> Tensor:",
                         "    return torch.upsample_nearest2d(x, None, [2., 2.])",
@@ -42,7 +39,6 @@ public final class NearestUpsample {
         if (Module.TWICE == null) {
             return x.repeat(2, 2).repeat(3, 2);
         }
-        return IValueUtils.forward(Module.TWICE, new NDList(NativeGroupNorm.unnamed(x, x.getManager())), true)
-                .singletonOrThrow();
+        return TorchScriptModule.call(Module.TWICE, x);
     }
 }

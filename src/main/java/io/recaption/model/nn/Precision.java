@@ -1,11 +1,8 @@
 package io.recaption.model.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -81,13 +78,7 @@ public enum Precision {
         }
         // libtorch's own `to` for every conversion: DJL's toType leaves autograd's graph (a float16 UNet's output
         // would then have no gradient to the float32 context) and cannot name bfloat16
-        if (x.getName() == null || x.getName().isEmpty()) {
-            return IValueUtils.forward(castModule(), new NDList(x), true).singletonOrThrow();
-        }
-        // DJL hands a named array to TorchScript as a dict entry: an unnamed view goes instead
-        try (NDArray unnamed = x.reshape(x.getShape())) {
-            return IValueUtils.forward(castModule(), new NDList(unnamed), true).singletonOrThrow();
-        }
+        return TorchScriptModule.call(castModule(), x);
     }
 
     /** x as float32, the type of everything between models: x itself when it already is. */
@@ -95,28 +86,16 @@ public enum Precision {
         return FLOAT32.cast(x);
     }
 
-    /**
-     * Parameter-free modules live as long as the process, in a base manager never closed; made on first use, so
-     * that naming a precision (a command's option, the worker's setting) does not start the engine.
-     */
-    private static final class Modules {
-        static final NDManager MANAGER = NDManager.newBaseManager();
-    }
-
     private PtSymbolBlock castModule() {
         PtSymbolBlock module = castModule;
         if (module == null) {
-            synchronized (this) {
-                if (castModule == null) {
-                    String className = "CastTo" + name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
-                    castModule = TorchScriptModule.load(Modules.MANAGER, className, String.join("\n",
-                            "  def forward(self: __torch__." + className + ",",
-                            "    x: Tensor) -> Tensor:",
-                            "    return torch.to(x, " + scalarType + ")",
-                            ""));
-                }
-                module = castModule;
-            }
+            String className = "CastTo" + name().charAt(0) + name().substring(1).toLowerCase(Locale.ROOT);
+            module = TorchScriptModule.shared(className, String.join("\n",
+                    "  def forward(self: __torch__." + className + ",",
+                    "    x: Tensor) -> Tensor:",
+                    "    return torch.to(x, " + scalarType + ")",
+                    ""));
+            castModule = module;
         }
         return module;
     }

@@ -1,8 +1,11 @@
 package io.recaption.model.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -25,6 +29,48 @@ import java.util.zip.ZipOutputStream;
 final class TorchScriptModule {
 
     private TorchScriptModule() {}
+
+    /** The home of the process-wide modules (they hold no tensors): made on first use, never closed. */
+    private static final class Process {
+        static final NDManager MANAGER = NDManager.newBaseManager();
+        static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
+    }
+
+    /**
+     * The module of {@code className} with {@code methods}, compiled once per process on first use and kept for
+     * its life; a module that fails to compile is not kept, and the next call fails again.
+     */
+    static PtSymbolBlock shared(String className, String methods) {
+        return Process.MODULES.computeIfAbsent(className + "\n" + methods,
+                source -> load(Process.MANAGER, className, methods));
+    }
+
+    /**
+     * {@code module.forward(inputs)} with autograd (the call is made in training mode, so gradients flow through
+     * it), the result in the first input's manager. DJL passes a named array whose name has a dot ("norm1.weight",
+     * as loaded weights are named) as a dictionary entry rather than a positional tensor, so a named input goes as
+     * an unnamed view (no copy; gradients flow through it), closed after the call.
+     */
+    static NDArray call(PtSymbolBlock module, NDArray... inputs) {
+        NDList arguments = new NDList(inputs.length);
+        NDList views = new NDList();
+        for (NDArray input : inputs) {
+            if (input.getName() == null || input.getName().isEmpty()) {
+                arguments.add(input);
+            } else {
+                NDArray view = input.reshape(input.getShape());
+                views.add(view);
+                arguments.add(view);
+            }
+        }
+        try {
+            NDArray result = IValueUtils.forward(module, arguments, true).singletonOrThrow();
+            result.attach(inputs[0].getManager());
+            return result;
+        } finally {
+            views.close();
+        }
+    }
 
     /**
      * Compiles the class {@code className} whose methods are {@code methods} (TorchScript source indented by two

@@ -90,7 +90,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
         upBlocks.forEach(b -> layers.addAll(b.attentionLayers()));
         this.attentionLayers = Collections.unmodifiableList(layers);
-        this.defaultProcessor = fusedOrPlain(manager);
+        this.defaultProcessor = fusedOrPlain();
         attentionLayers.forEach(layer -> layer.setProcessor(defaultProcessor));
         // every tensor has been taken by the blocks above
         this.parameterCount = weights.parametersTaken();
@@ -236,9 +236,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
     }
 
     /** The fused kernel (Attention's scale is always dh^-1/2, the kernel's own), or plain attention where it cannot load. */
-    private static AttentionProcessor fusedOrPlain(NDManager manager) {
+    private static AttentionProcessor fusedOrPlain() {
         try {
-            FusedAttention fused = FusedAttention.load(manager);
+            FusedAttention fused = FusedAttention.shared();
             return (site, query, key, value, scale) -> fused.apply(query, key, value);
         } catch (RuntimeException | LinkageError e) {
             System.getLogger(UNet2DConditionModel.class.getName()).log(System.Logger.Level.WARNING,

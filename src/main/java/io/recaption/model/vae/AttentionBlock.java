@@ -37,16 +37,16 @@ final class AttentionBlock {
         this.toOut = projection(weights, "to_out.0", "proj_attn", channels);
         // one head of dimension `channels`: softmax(q·kᵀ / √C)
         this.scale = (float) (1.0 / Math.sqrt(channels));
-        this.fused = fusedOrNull(weights);
+        this.fused = fusedOrNull();
     }
 
     /**
      * libtorch's fused kernel, as diffusers' VAE attention (AttnProcessor2_0) runs: at 512² the mid-block attends
      * over 4096 positions, whose [4096, 4096] probabilities it never forms; null where it cannot load.
      */
-    private static FusedAttention fusedOrNull(WeightMap weights) {
+    private static FusedAttention fusedOrNull() {
         try {
-            return FusedAttention.load(weights.manager());
+            return FusedAttention.shared();
         } catch (RuntimeException | LinkageError e) {
             System.getLogger(AttentionBlock.class.getName()).log(System.Logger.Level.WARNING,
                     "fused attention unavailable, using plain attention in the VAE: " + e);

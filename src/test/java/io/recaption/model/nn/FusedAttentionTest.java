@@ -23,7 +23,7 @@ class FusedAttentionTest {
             NDArray q = manager.randomNormal(new Shape(2, 4, 96, 16));
             NDArray k = manager.randomNormal(new Shape(2, 4, 77, 16));
             NDArray v = manager.randomNormal(new Shape(2, 4, 77, 16));
-            FusedAttention fused = FusedAttention.load(manager);
+            FusedAttention fused = FusedAttention.shared();
             float scale = (float) (1 / Math.sqrt(16));
             NDArray plain = AttentionProcessor.DEFAULT.attend(null, q, k, v, scale);
             Fixtures.assertMaxAbs("fused attention (values)", plain, fused.apply(q, k, v), 1e-5);
