@@ -14,6 +14,7 @@ import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.EditSettings;
 import io.recaption.inversion.InversionMethod;
 import io.recaption.inversion.InversionSettings;
+import io.recaption.model.nn.HostMemory;
 import io.recaption.model.nn.Scope;
 import io.recaption.pipeline.Recaptioner;
 import java.awt.image.BufferedImage;
@@ -133,6 +134,7 @@ public class BenchmarkCommand implements Callable<Integer> {
             out.printf("benchmark %s: %s, image %d², latent %d², batch 1, %s %s, loaded in %.0f ms; %d warm-up + %d"
                     + " timed calls each%n", model, dtype.precision(), side, latent, engine.getEngineName(),
                     engine.getVersion(), loadMs, warmup, iterations);
+            out.printf("host memory: %s%n", HostMemory.applied());
             out.flush();
 
             Caption caption = Caption.of(sd.tokenizer(), CAPTION, false);
@@ -176,6 +178,7 @@ public class BenchmarkCommand implements Callable<Integer> {
             result.put("implementation", "recaption");
             result.put("dtype", dtype.precision().label());
             result.put("size", side);
+            result.put("host_memory", HostMemory.applied());
             result.put("components", figures);
             if (whole) {
                 result.put("whole", whole(sd, side, out));

@@ -3,6 +3,7 @@ package io.recaption.model.weights;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.model.nn.HostMemory;
 import io.recaption.model.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +62,8 @@ public final class Snapshot {
     }
 
     public static Snapshot open(Path dir) {
+        // before the first weight is read: libtorch reads its allocation switch once, at its first tensor
+        HostMemory.configure();
         if (!Files.isDirectory(dir)) {
             throw new WeightLoadException("model folder not found: " + dir);
         }
