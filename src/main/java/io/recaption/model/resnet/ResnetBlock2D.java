@@ -54,15 +54,16 @@ public final class ResnetBlock2D {
     public NDArray forward(NDArray x, NDArray temb) {
         try (Scope scope = Scope.below(x)) {
             NDArray input = scope.enter(x);
-            NDArray h = conv1.forward(norm1.forwardThen(activation, input));
+            // each intermediate freed once used (Scope.consume): at most three maps of the block alive at a time
+            NDArray h = Scope.consume(norm1.forwardThen(activation, input), conv1::forward);
             // temb = time_emb_proj(act(temb))[:, :, None, None], added to every pixel of its channel
             if (timeEmbProj != null) {
                 NDArray time = timeEmbProj.forward(activation.apply(scope.enter(temb)));
-                h = h.add(time.expandDims(2).expandDims(3));
+                h = Scope.consume(h, a -> a.add(time.expandDims(2).expandDims(3)));
             }
-            h = conv2.forward(norm2.forwardThen(activation, h));
+            h = Scope.consume(Scope.consume(h, a -> norm2.forwardThen(activation, a)), conv2::forward);
             NDArray shortcut = convShortcut == null ? input : convShortcut.forward(input);
-            NDArray out = shortcut.add(h);
+            NDArray out = Scope.consume(h, shortcut::add);
             return scope.exit(outputScaleFactor == 1.0 ? out : Scalars.div(out, outputScaleFactor));
         }
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.nn.Conv2d;
 import io.recaption.model.nn.NearestUpsample;
+import io.recaption.model.nn.Scope;
 import io.recaption.model.weights.WeightMap;
 import java.util.Arrays;
 
@@ -33,9 +34,12 @@ public final class Upsample2D {
         long outH = outputSize == null ? 2 * s.get(2) : outputSize[0];
         long outW = outputSize == null ? 2 * s.get(3) : outputSize[1];
         if (outH == 2 * s.get(2) && outW == 2 * s.get(3)) {
-            return conv.forward(NearestUpsample.twice(x));
+            // the upsampled map (4× the input) freed once convolved
+            return Scope.consume(NearestUpsample.twice(x), conv::forward);
         }
-        return conv.forward(nearest(nearest(x, 2, outH), 3, outW));
+        NDArray resized = nearest(nearest(x, 2, outH), 3, outW);
+        // freed once convolved, unless it is the caller's input itself (no axis changed size)
+        return resized == x ? conv.forward(x) : Scope.consume(resized, conv::forward);
     }
 
     /**
