@@ -26,7 +26,8 @@ final class ClipEncoderLayer {
     /** [B, S, D] with causal mask [S, S] → [B, S, D] */
     NDArray forward(NDArray x, NDArray mask) {
         // the layer's ~20 intermediates freed when it ends, so the next layer reuses their (cache-warm) memory;
-        // kept to the end of the forward, twelve layers' worth made the encoder 1.4× slower than transformers'
+        // kept to the end of the forward, twelve layers' worth never reused any (text encoder at 256²: 194 →
+        // 154–173 ms; transformers' 134–158 ms)
         try (Scope scope = Scope.below(x)) {
             NDArray input = scope.enter(x);
             NDArray attended = input.add(selfAttn.forward(layerNorm1.forward(input), mask));

@@ -10,13 +10,14 @@ import java.util.Map;
  * How libtorch gets its CPU memory, set once per process before the first tensor.
  *
  * <p>Where the CPU time of a real-size model went on this project's 2-core Linux machines: not into arithmetic but
- * into page faults. A Stable Diffusion activation at 256²–512² is 32–128 MB; glibc serves every allocation over 32 MB
+ * into page faults. A Stable Diffusion activation at 256²–512² is 32–512 MB; glibc serves every allocation over 32 MB
  * with a fresh {@code mmap} and gives it back with {@code munmap} when the tensor dies, so each op's output is
  * faulted in page by page (4 KiB) and zero-filled by the kernel, then handed back — measured with torch's own ops at
  * 128×256² float32: an addition 77 → 1.4 ms, group norm + SiLU 148 → 3.6 ms, a 3×3 convolution 140 → 48 ms once the
  * memory is kept. And the weights (3.4 GB for the UNet), read on every call, sit on 4 KiB pages, so the TLB misses
- * them. Two settings together remove both costs (whole components at 256², float32, ours: VAE encode 4.4 → 1.2 s,
- * UNet forward 5.2 → 1.7 s, forward + backward 10.7 → 3.5 s, VAE decode 8.9 → 3.1 s; README, <i>Real size</i>):
+ * them. Two settings together remove most of both costs (whole components at 256², float32, ours: VAE encode
+ * 4.4 → 1.7 s, UNet forward 5.2 → 1.9 s, forward + backward 10.7 → 3.8 s, VAE decode 8.9 → 3.5 s; README,
+ * <i>Real size</i>):
  * <ul>
  *   <li>{@code THP_MEM_ALLOC_ENABLE=1}, libtorch's own switch ({@code c10/core/alloc_cpu.cpp}): allocations of
  *       2 MB and more are 2 MB-aligned and advised {@code MADV_HUGEPAGE}, so they use transparent huge pages where

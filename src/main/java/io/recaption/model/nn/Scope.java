@@ -2,6 +2,7 @@ package io.recaption.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.function.UnaryOperator;
 
 /**
  * A piece of forward computation (a block, a denoising step, an optimization iteration) in its own
@@ -65,7 +66,7 @@ public final class Scope implements AutoCloseable {
      * VAE block at 512² each such tensor is 128–256 MB: kept, a resnet block held six of them and the decoder's
      * upsampled maps lived to the end of the decode. Autograd keeps whatever it saved for backward.
      */
-    public static NDArray consume(NDArray x, java.util.function.UnaryOperator<NDArray> step) {
+    public static NDArray consume(NDArray x, UnaryOperator<NDArray> step) {
         NDArray result = step.apply(x);
         if (result != x) {
             x.close();
