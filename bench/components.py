@@ -30,6 +30,10 @@ DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch
 CAPTION = "a cat sitting next to a mirror"
 
 
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(run, warmup, iterations):
     for _ in range(warmup):
         run()
@@ -49,6 +53,8 @@ def main():
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--skip", default="", type=lambda s: [n for n in s.split(",") if n],
+                        help="components not to time, comma-separated (the names `recaption benchmark --skip` takes)")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--against", help="JSON written by `recaption benchmark --json`: print ours / reference")
     args = parser.parse_args()
@@ -65,6 +71,7 @@ def main():
         module.requires_grad_(False)
         module.eval()
     loaded_ms = (time.perf_counter() - start) * 1000
+    loaded_peak_mib = peak_rss_mib()
 
     size = args.size or unet.config.sample_size * 8
     latent = size // 8
@@ -104,15 +111,19 @@ def main():
     print(f"diffusers components on {args.model}: {args.dtype}, image {size}², latent {latent}², batch 1, "
           f"torch {torch.__version__}, {args.threads} threads, loaded in {loaded_ms:.0f} ms; "
           f"{args.warmup} warm-up + {args.iterations} timed calls each")
+    print(f"peak RSS after loading {loaded_peak_mib:.0f} MiB")
     figures = {}
     for name, run in runs:
+        if name in args.skip:
+            continue
         figures[name] = timed(run, args.warmup, args.iterations)
-        print(f"{name:<24} median {figures[name]['median_ms']:10.1f} ms   min {figures[name]['min_ms']:10.1f} ms",
-              flush=True)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures[name]["peak_rss_so_far_mib"] = peak_rss_mib()
+        print(f"{name:<24} median {figures[name]['median_ms']:10.1f} ms   min {figures[name]['min_ms']:10.1f} ms"
+              f"   peak RSS so far {figures[name]['peak_rss_so_far_mib']:6.0f} MiB", flush=True)
+    peak_mib = peak_rss_mib()
     print(f"peak RSS {peak_mib:.0f} MiB")
     result = {"implementation": "diffusers", "dtype": args.dtype, "size": size, "components": figures,
-              "peak_rss_mib": peak_mib}
+              "peak_rss_after_loading_mib": loaded_peak_mib, "peak_rss_mib": peak_mib}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)

@@ -135,6 +135,8 @@ public class BenchmarkCommand implements Callable<Integer> {
                     + " timed calls each%n", model, dtype.precision(), side, latent, engine.getEngineName(),
                     engine.getVersion(), loadMs, warmup, iterations);
             out.printf("host memory: %s%n", HostMemory.applied());
+            long loadedPeak = ProcessMemory.peakResidentMegabytes();
+            out.printf("peak RSS after loading %d MiB%n", loadedPeak);
             out.flush();
 
             Caption caption = Caption.of(sd.tokenizer(), CAPTION, false);
@@ -169,9 +171,14 @@ public class BenchmarkCommand implements Callable<Integer> {
                 double[] millis = time(inputs, call.getValue());
                 double median = median(millis);
                 double min = Arrays.stream(millis).min().orElseThrow();
-                out.printf("%-24s median %10.1f ms   min %10.1f ms%n", call.getKey().key, median, min);
+                // the process's peak so far: its rise over the previous line is what this component needed beyond
+                // what was already resident (freed memory stays mapped for reuse, see HostMemory)
+                long peakSoFar = ProcessMemory.peakResidentMegabytes();
+                out.printf("%-24s median %10.1f ms   min %10.1f ms   peak RSS so far %6d MiB%n", call.getKey().key,
+                        median, min, peakSoFar);
                 out.flush();
-                figures.put(call.getKey().key, Map.of("median_ms", median, "min_ms", min));
+                figures.put(call.getKey().key, Map.of("median_ms", median, "min_ms", min,
+                        "peak_rss_so_far_mib", peakSoFar));
             }
 
             Map<String, Object> result = new LinkedHashMap<>();
@@ -179,6 +186,7 @@ public class BenchmarkCommand implements Callable<Integer> {
             result.put("dtype", dtype.precision().label());
             result.put("size", side);
             result.put("host_memory", HostMemory.applied());
+            result.put("peak_rss_after_loading_mib", loadedPeak);
             result.put("components", figures);
             if (whole) {
                 result.put("whole", whole(sd, side, out));

@@ -42,6 +42,10 @@ class BenchmarkCommandTest {
             double median = figures.path("components").path(component).path("median_ms").asDouble(-1);
             assertTrue(median > 0, component + " in " + figures);
             assertTrue(output.contains(component), output);
+            // the process's peak so far never falls, and never below what loading left resident
+            long peakSoFar = figures.path("components").path(component).path("peak_rss_so_far_mib").asLong(-1);
+            assertTrue(peakSoFar >= figures.path("peak_rss_after_loading_mib").asLong(), component + " in " + figures);
+            assertTrue(peakSoFar <= figures.path("peak_rss_mib").asLong(), component + " in " + figures);
         }
         assertTrue(figures.path("whole").path("invert_s").asDouble() > 0, figures.toString());
         assertTrue(figures.path("whole").path("edit_s").asDouble() > 0, figures.toString());
