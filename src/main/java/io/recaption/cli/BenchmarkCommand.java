@@ -149,7 +149,8 @@ public class BenchmarkCommand implements Callable<Integer> {
             Map<Component, Consumer<Scope>> calls = new LinkedHashMap<>();
             calls.put(Component.TEXT_ENCODER,
                     s -> sd.encodeIds(List.of(caption.ids()), s.manager()).sum().getFloat());
-            calls.put(Component.VAE_ENCODE, s -> sd.vae().encode(s.enter(pixels)).mean().sum().getFloat());
+            // the VAE through StableDiffusion, as the pipeline calls it: with the heap given back around it
+            calls.put(Component.VAE_ENCODE, s -> sd.encode(s.enter(pixels)).sum().getFloat());
             calls.put(Component.UNET_FORWARD,
                     s -> sd.unet().forward(s.enter(latents), TIMESTEP, s.enter(context)).sum().getFloat());
             calls.put(Component.UNET_FORWARD_BACKWARD, s -> {
@@ -161,7 +162,7 @@ public class BenchmarkCommand implements Callable<Integer> {
                     c.getGradient().sum().getFloat();
                 }
             });
-            calls.put(Component.VAE_DECODE, s -> sd.vae().decode(s.enter(latents)).sum().getFloat());
+            calls.put(Component.VAE_DECODE, s -> sd.decode(s.enter(latents)).sum().getFloat());
 
             Map<String, Object> figures = new LinkedHashMap<>();
             for (Map.Entry<Component, Consumer<Scope>> call : calls.entrySet()) {
@@ -174,8 +175,8 @@ public class BenchmarkCommand implements Callable<Integer> {
                 // the process's peak so far: its rise over the previous line is what this component needed beyond
                 // what was already resident (freed memory stays mapped for reuse, see HostMemory)
                 long peakSoFar = ProcessMemory.peakResidentMegabytes();
-                out.printf("%-24s median %10.1f ms   min %10.1f ms   peak RSS so far %6d MiB%n", call.getKey().key,
-                        median, min, peakSoFar);
+                out.printf("%-24s median %10.1f ms   min %10.1f ms   peak RSS so far %6d MiB (now %d)%n",
+                        call.getKey().key, median, min, peakSoFar, ProcessMemory.residentMegabytes());
                 out.flush();
                 figures.put(call.getKey().key, Map.of("median_ms", median, "min_ms", min,
                         "peak_rss_so_far_mib", peakSoFar));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.clip.ClipTextModel;
 import io.recaption.model.clip.ClipTokenizer;
+import io.recaption.model.nn.HostMemory;
 import io.recaption.model.nn.Precision;
 import io.recaption.model.nn.Scope;
 import io.recaption.model.unet.UNet2DConditionModel;
@@ -124,8 +125,12 @@ public final class StableDiffusion implements AutoCloseable {
      * null-text reference's {@code image2latent}).
      */
     public NDArray encode(NDArray pixels) {
+        // the VAE's working set (pixel-sized maps) is not the UNet's: each starts from a heap given back
+        HostMemory.releaseFreeMemory();
         try (Scope scope = Scope.below(pixels)) {
             return scope.exit(vae.encode(scope.enter(pixels)).mean().mul((float) vae.scalingFactor()));
+        } finally {
+            HostMemory.releaseFreeMemory();
         }
     }
 
@@ -134,9 +139,12 @@ public final class StableDiffusion implements AutoCloseable {
      * pipelines, {@code vae.decode(latents / scaling_factor)}.
      */
     public NDArray decode(NDArray latents) {
+        HostMemory.releaseFreeMemory();
         try (Scope scope = Scope.below(latents)) {
             NDArray scaled = scope.enter(latents).div((float) vae.scalingFactor());
             return scope.exit(vae.decode(scaled).clip(-1f, 1f));
+        } finally {
+            HostMemory.releaseFreeMemory();
         }
     }
 

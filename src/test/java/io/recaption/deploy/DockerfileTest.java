@@ -80,6 +80,9 @@ class DockerfileTest {
             assertEquals(flavor, env.get("PYTORCH_FLAVOR"));
             assertEquals(version, env.get("PYTORCH_VERSION"));
             assertEquals("true", env.get("DJL_OFFLINE"));
+            // one glibc heap, read only at process start: without it the JNI threads' heaps map and unmap every
+            // block over 64 MB, and real-size activations are faulted in afresh on every op (HostMemory)
+            assertEquals("1", env.get("MALLOC_ARENA_MAX"));
             assertNotNull(env.get("PYTORCH_LIBRARY_PATH"));
             assertTrue(env.get("PYTORCH_LIBRARY_PATH").startsWith("/opt/libtorch"), "libtorch is laid out under /opt/libtorch");
         }

@@ -27,8 +27,21 @@ import java.util.Map;
  *       freed ones stay mapped for the next op (up to 2 GiB of free heap top is kept), the way PyTorch's CUDA caching
  *       allocator keeps GPU memory. The price: the resident set does not shrink after a peak.</li>
  * </ul>
- * Nothing is changed that the user already set: an existing {@code THP_MEM_ALLOC_ENABLE} is kept, and any
- * {@code MALLOC_*} or {@code GLIBC_TUNABLES} variable leaves glibc as configured. The system property
+ * One thing only the environment can do: {@code MALLOC_ARENA_MAX=1}. glibc gives threads their own heaps
+ * (arenas) of at most 64 MB each and serves a larger block in such a heap with {@code mmap}, whatever
+ * {@code M_MMAP_MAX} says, unmapping it when freed; the JVM's threads, which make every JNI call, have such heaps.
+ * So without the variable each activation over 64 MB is still faulted in afresh on every op (SD 1.5 at 512²,
+ * float32: UNet forward + backward 18.8 → 11.3 s, VAE decode 16.8 → 10.2 s with it). glibc reads it only when the
+ * process starts: the image sets it (Dockerfile), README's real-size commands set it, and {@link #configure} says
+ * when it is missing.
+ *
+ * <p>Memory kept is memory that must fit the next phase: the VAE's pixel-sized blocks rarely fit the holes the
+ * UNet's left, so {@link #releaseFreeMemory} gives the heap back around each VAE call (peak RSS of the 512²
+ * benchmark 7.0 → 6.2 GB).
+ *
+ * <p>Nothing is changed that the user already set: an existing {@code THP_MEM_ALLOC_ENABLE} is kept, and any
+ * {@code MALLOC_*} variable but {@code MALLOC_ARENA_MAX} (which only says which heaps the settings apply to), or
+ * {@code GLIBC_TUNABLES}, leaves glibc as configured. The system property
  * {@code io.recaption.model.host-memory=default} leaves the process as it started. Neither setting changes a number
  * that is computed. {@link io.recaption.model.weights.Snapshot#open} applies it, so every model load does.
  */
@@ -61,8 +74,13 @@ public final class HostMemory {
     /** Free memory at the heap's top up to this much is kept (mallopt takes an int). */
     private static final int TRIM_THRESHOLD = Integer.MAX_VALUE;
 
+    /** glibc's environment variable for the number of heaps (arenas); read once, when the process starts. */
+    static final String ARENA_MAX = "MALLOC_ARENA_MAX";
+
     private static final System.Logger LOG = System.getLogger(HostMemory.class.getName());
     private static String applied;
+    /** The C library where the tuned policy changed glibc's settings, so that {@link #releaseFreeMemory} applies. */
+    private static C library;
 
     private HostMemory() {}
 
@@ -71,6 +89,8 @@ public final class HostMemory {
         int setenv(String name, String value, int overwrite);
 
         int mallopt(int parameter, int value);
+
+        int malloc_trim(long pad);
     }
 
     /**
@@ -85,6 +105,25 @@ public final class HostMemory {
             LOG.log(System.Logger.Level.DEBUG, "host memory: " + applied);
         }
         return applied;
+    }
+
+    /**
+     * Gives the free memory inside the heap back to the system (glibc's {@code malloc_trim(0)}), where the tuned
+     * policy keeps it. Called between the phases of a job whose working sets differ (the UNet's forward + backward
+     * at 64² latents, then the VAE decoder at 512² pixels): the next phase's blocks rarely fit the holes the last one
+     * left, so without it the heap grows by the next phase's whole working set on top of the last one's. The price
+     * is one fault per page the next phase touches first, once per phase, not once per op (SD 1.5 at 512²: a VAE
+     * decode 9.2–9.9 → 11.0–13.4 s, still half diffusers' 26–29 s; peak RSS of the benchmark 7.0 → 6.2 GB). A
+     * no-op unless the tuned policy was applied.
+     */
+    public static void releaseFreeMemory() {
+        C c;
+        synchronized (HostMemory.class) {
+            c = library;
+        }
+        if (c != null) {
+            c.malloc_trim(0);
+        }
     }
 
     /** What was applied, or null before {@link #configure}. */
@@ -116,18 +155,31 @@ public final class HostMemory {
         } else {
             done.append("huge pages not set (setenv failed)");
         }
+        // MALLOC_ARENA_MAX is not a choice about the settings below: it only decides which heap they apply to
         boolean userMalloc = environment.containsKey("GLIBC_TUNABLES")
-                || environment.keySet().stream().anyMatch(k -> k.toUpperCase(Locale.ROOT).startsWith("MALLOC_"));
+                || environment.keySet().stream().map(k -> k.toUpperCase(Locale.ROOT))
+                        .anyMatch(k -> k.startsWith("MALLOC_") && !k.equals(ARENA_MAX));
         if (userMalloc) {
             done.append(", malloc as the environment set it");
         } else {
             try {
                 // glibc returns 1 on success; another C library (musl) may not have mallopt or ignore it
                 boolean kept = c.mallopt(M_MMAP_MAX, 0) == 1 & c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1;
+                if (kept) {
+                    synchronized (HostMemory.class) {
+                        library = c;
+                    }
+                }
                 done.append(kept ? ", freed memory kept for reuse" : ", malloc unchanged (mallopt refused)");
             } catch (UnsatisfiedLinkError e) {
                 done.append(", malloc unchanged (no mallopt)");
             }
+        }
+        if (!environment.containsKey(ARENA_MAX)) {
+            done.append("; thread heaps still map and unmap blocks over 64 MB (set " + ARENA_MAX + "=1 before the"
+                    + " JVM starts)");
+        } else {
+            done.append(", ").append(ARENA_MAX).append('=').append(environment.get(ARENA_MAX));
         }
         return done.toString();
     }

@@ -49,11 +49,26 @@ class HostMemoryTest {
     @Test
     void leavesTheUsersSettingsAlone() {
         String choice = HostMemory.apply(HostMemory.Policy.TUNED,
-                Map.of("THP_MEM_ALLOC_ENABLE", "0", "MALLOC_ARENA_MAX", "2"));
+                Map.of("THP_MEM_ALLOC_ENABLE", "0", "MALLOC_MMAP_MAX_", "65536"));
         if (Platform.isLinux()) {
             assertTrue(choice.contains("huge pages as set (THP_MEM_ALLOC_ENABLE=0)"), choice);
             assertTrue(choice.contains("malloc as the environment set it"), choice);
         }
+        assertTrue(HostMemory.apply(HostMemory.Policy.DEFAULT, Map.of()).startsWith("default"));
+    }
+
+    @Test
+    void theArenaCountIsNoChoiceAboutTheOtherSettingsButIsReported() {
+        if (!Platform.isLinux()) {
+            return;
+        }
+        // MALLOC_ARENA_MAX only says which heap the settings apply to: they are still made, and it is named
+        String oneHeap = HostMemory.apply(HostMemory.Policy.TUNED, Map.of("MALLOC_ARENA_MAX", "1"));
+        assertTrue(oneHeap.contains("freed memory kept for reuse"), oneHeap);
+        assertTrue(oneHeap.endsWith("MALLOC_ARENA_MAX=1"), oneHeap);
+        // without it the process cannot fix its thread heaps any more (glibc reads it at start): it says how
+        String threadHeaps = HostMemory.apply(HostMemory.Policy.TUNED, Map.of());
+        assertTrue(threadHeaps.contains("set MALLOC_ARENA_MAX=1 before the JVM starts"), threadHeaps);
         assertTrue(HostMemory.apply(HostMemory.Policy.DEFAULT, Map.of()).startsWith("default"));
     }
 }
