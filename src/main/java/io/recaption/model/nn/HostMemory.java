@@ -113,7 +113,7 @@ public final class HostMemory {
      * at 64² latents, then the VAE decoder at 512² pixels): the next phase's blocks rarely fit the holes the last one
      * left, so without it the heap grows by the next phase's whole working set on top of the last one's. The price
      * is one fault per page the next phase touches first, once per phase, not once per op (SD 1.5 at 512²: a VAE
-     * decode 9.2–9.9 → 11.0–13.4 s, still half diffusers' 26–29 s; peak RSS of the benchmark 7.0 → 6.2 GB). A
+     * decode 9.2–9.9 → 11.0–13.4 s, 0.46–1.02× diffusers' in three pairs; peak RSS of the benchmark 7.0 → 6.2 GB). A
      * no-op unless the tuned policy was applied.
      */
     public static void releaseFreeMemory() {
