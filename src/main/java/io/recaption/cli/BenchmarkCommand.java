@@ -173,7 +173,8 @@ public class BenchmarkCommand implements Callable<Integer> {
                 double median = median(millis);
                 double min = Arrays.stream(millis).min().orElseThrow();
                 // the process's peak so far: its rise over the previous line is what this component needed beyond
-                // what was already resident (freed memory stays mapped for reuse, see HostMemory)
+                // what was already resident (freed memory stays mapped for reuse, except around VAE calls, which
+                // give it back: see HostMemory)
                 long peakSoFar = ProcessMemory.peakResidentMegabytes();
                 out.printf("%-24s median %10.1f ms   min %10.1f ms   peak RSS so far %6d MiB (now %d)%n",
                         call.getKey().key, median, min, peakSoFar, ProcessMemory.residentMegabytes());

@@ -80,7 +80,7 @@ public final class HostMemory {
     private static final System.Logger LOG = System.getLogger(HostMemory.class.getName());
     private static String applied;
     /** The C library where the tuned policy changed glibc's settings, so that {@link #releaseFreeMemory} applies. */
-    private static C library;
+    private static volatile C library;
 
     private HostMemory() {}
 
@@ -117,10 +117,7 @@ public final class HostMemory {
      * no-op unless the tuned policy was applied.
      */
     public static void releaseFreeMemory() {
-        C c;
-        synchronized (HostMemory.class) {
-            c = library;
-        }
+        C c = library;
         if (c != null) {
             c.malloc_trim(0);
         }
@@ -166,9 +163,7 @@ public final class HostMemory {
                 // glibc returns 1 on success; another C library (musl) may not have mallopt or ignore it
                 boolean kept = c.mallopt(M_MMAP_MAX, 0) == 1 & c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1;
                 if (kept) {
-                    synchronized (HostMemory.class) {
-                        library = c;
-                    }
+                    library = c;
                 }
                 done.append(kept ? ", freed memory kept for reuse" : ", malloc unchanged (mallopt refused)");
             } catch (UnsatisfiedLinkError e) {

@@ -69,6 +69,5 @@ class HostMemoryTest {
         // without it the process cannot fix its thread heaps any more (glibc reads it at start): it says how
         String threadHeaps = HostMemory.apply(HostMemory.Policy.TUNED, Map.of());
         assertTrue(threadHeaps.contains("set MALLOC_ARENA_MAX=1 before the JVM starts"), threadHeaps);
-        assertTrue(HostMemory.apply(HostMemory.Policy.DEFAULT, Map.of()).startsWith("default"));
     }
 }
