@@ -160,6 +160,14 @@ class DeploymentManifestsTest {
                 breakage("a NetworkPolicy open to every source",
                         m -> ((ObjectNode) spec(m, "NetworkPolicy").path("ingress").get(0)).remove("from"),
                         "admits every source"),
+                breakage("a NetworkPolicy that admits labelled pods of any namespace",
+                        m -> ((ObjectNode) spec(m, "NetworkPolicy").path("ingress").get(0).path("from").get(0))
+                                .putObject("namespaceSelector"),
+                        "names no namespace"),
+                breakage("a NetworkPolicy that admits namespaces by a label of their own",
+                        m -> ((ObjectNode) spec(m, "NetworkPolicy").path("ingress").get(0).path("from").get(0))
+                                .putObject("namespaceSelector").putObject("matchLabels").put("team", "recaption"),
+                        "names no namespace"),
                 breakage("egress to the instance metadata endpoint",
                         m -> ((ObjectNode) spec(m, "NetworkPolicy").path("egress").get(0).path("to").get(0).path("ipBlock")).remove("except"),
                         "instance metadata endpoint"));

@@ -9,12 +9,13 @@ import java.util.Optional;
 /**
  * The worker's deployment as a member of a fleet and a tenant of a cluster (issue 10): it names itself by its
  * pod (leases, manifests, Kafka static membership), mounts no Kubernetes API token, and a NetworkPolicy admits
- * only labelled clients and Prometheus to its HTTP port and keeps it away from the instance metadata endpoint.
+ * only labelled clients and Prometheus in named namespaces to its HTTP port and keeps it away from the instance metadata endpoint.
  */
 final class FleetChecks {
 
     static final String WORKER_ID_ENV = "RECAPTION_WORKER_ID";
     static final String METADATA_V4 = "169.254.169.254/32";
+    static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
 
     private FleetChecks() {}
 
@@ -59,6 +60,12 @@ final class FleetChecks {
                 if (from.has("ipBlock") || (from.path("podSelector").path("matchLabels").isEmpty()
                         && from.path("podSelector").path("matchExpressions").isEmpty())) {
                     violations.add("a NetworkPolicy ingress source is not a labelled set of pods: " + from);
+                }
+                // a pod label alone is chosen by whoever runs the pod, in any namespace: the namespace must be named
+                // by the label the API server sets (kubernetes.io/metadata.name), which no tenant can give itself
+                if (from.path("namespaceSelector").path("matchLabels").path(NAMESPACE_NAME).asText("").isEmpty()) {
+                    violations.add("a NetworkPolicy ingress source names no namespace (namespaceSelector matchLabels "
+                            + NAMESPACE_NAME + "): " + from);
                 }
             }
             List<String> ports = new ArrayList<>();

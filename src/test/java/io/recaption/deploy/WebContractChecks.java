@@ -24,6 +24,7 @@ final class WebContractChecks {
 
     static final String WEB_CONTAINER = "web";
     static final long DEFAULT_MAX_IMAGE_BYTES = 26_214_400L;
+    static final String AUTH_ENV = "RECAPTION_WEB_AUTH_";
     private static final Pattern APP_ENV = Pattern.compile("(RECAPTION|QUARKUS|KAFKA|MP_MESSAGING|SMALLRYE)_.+");
     private static final Pattern IRSA_ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/.+");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg]?)", Pattern.CASE_INSENSITIVE);
@@ -91,6 +92,7 @@ final class WebContractChecks {
         checkEnvironment(env);
         checkIdentity(podSpec);
         checkSecurity(podSpec, web);
+        checkCredentials(web);
         checkService(pod.path("metadata").path("labels"));
         checkNetworkPolicy(pod.path("metadata").path("labels"));
         checkIngresses();
@@ -182,6 +184,22 @@ final class WebContractChecks {
         boolean tmp = stream(container.path("volumeMounts")).anyMatch(m -> "/tmp".equals(m.path("mountPath").asText()));
         if (!tmp) {
             fail("the editor writes uploads to /tmp while it checks them: mount a volume there (the root filesystem is read-only)");
+        }
+    }
+
+    /**
+     * Closed by default: the pod must not start without its credentials. A Secret referenced only with
+     * {@code optional: true} lets a pod start with none when the Secret is missing, and the editor is then open to
+     * whoever reaches it; at least one RECAPTION_WEB_AUTH_* value must come from a Secret that is required.
+     */
+    private void checkCredentials(JsonNode container) {
+        boolean required = stream(container.path("env"))
+                .filter(e -> e.path("name").asText().startsWith(AUTH_ENV))
+                .map(e -> e.path("valueFrom").path("secretKeyRef"))
+                .anyMatch(ref -> !ref.isMissingNode() && !ref.path("optional").asBoolean(false));
+        if (!required) {
+            fail("the editor's credentials (" + AUTH_ENV + "*) come from no required Secret key: with the Secret missing"
+                    + " the pod starts without them (set optional: false, at least on the token)");
         }
     }
 

@@ -105,6 +105,14 @@ class WebManifestsTest {
                         "instance metadata endpoint"),
                 breakage("a readiness probe on the wrong path",
                         m -> ((ObjectNode) web(m).path("readinessProbe").path("httpGet")).put("path", "/q/health"), "readinessProbe"),
+                breakage("credentials from an optional Secret",
+                        m -> web(m).path("env").forEach(e -> {
+                            if (e.path("valueFrom").has("secretKeyRef")) {
+                                ((ObjectNode) e.path("valueFrom").path("secretKeyRef")).put("optional", true);
+                            }
+                        }), "required Secret"),
+                breakage("no credentials at all",
+                        m -> ((ArrayNode) web(m).path("env")).removeAll(), "required Secret"),
                 breakage("a writable root filesystem",
                         m -> ((ObjectNode) web(m).path("securityContext")).put("readOnlyRootFilesystem", false), "readOnlyRootFilesystem"),
                 breakage("an Ingress to another service",
