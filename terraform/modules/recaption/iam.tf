@@ -1,6 +1,6 @@
 # The worker's role, assumed by its Kubernetes ServiceAccount through the cluster's OIDC provider (IRSA).
-# Least privilege for what the worker does: read uploads, read, write and delete its own artifacts (a run
-# that loses the race to publish removes its attempt's files), list only those prefixes. No other prefix, no
+# Least privilege for what the worker does: read uploads, read and write its own artifacts, delete files of
+# attempts only (a run that loses the race to publish removes its attempt's files), list only those prefixes. No other prefix, no
 # bucket configuration. The model sync has a role of its own, read-only on models/ (model_sync below).
 
 locals {
@@ -74,11 +74,18 @@ resource "aws_iam_role_policy" "worker" {
         },
         {
           # edits read their inversion; every job writes its attempt's files, status.json, lease.json and
-          # manifest.json (conditional writes), and a losing or dead attempt's files are deleted
+          # manifest.json (conditional writes; the bucket policy refuses a manifest put without If-None-Match)
           Sid      = "ReadWriteArtifacts"
           Effect   = "Allow"
-          Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+          Action   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
           Resource = [for folder in local.artifact_folders : "${aws_s3_bucket.this.arn}/${folder}*"]
+        },
+        {
+          # a losing or dead attempt's files are deleted; never a job's manifest, status or lease
+          Sid      = "DeleteAttemptFiles"
+          Effect   = "Allow"
+          Action   = "s3:DeleteObject"
+          Resource = local.attempt_files
         },
       ],
       local.kms_statements,

@@ -3,6 +3,8 @@
 
 locals {
   artifact_folders = ["${var.artifacts_prefix}inversions/", "${var.artifacts_prefix}edits/"]
+  # an attempt's files: <folder><id>/<attempt>/<file> (IAM's * crosses '/': two more slashes after the folder)
+  attempt_files = [for folder in local.artifact_folders : "${aws_s3_bucket.this.arn}/${folder}*/*/*"]
 }
 
 resource "aws_s3_bucket" "this" {
@@ -49,7 +51,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-# TLS only (and TLS 1.2 at least), for every principal, the bucket's owner included.
+# TLS only (and TLS 1.2 at least), for every principal, the bucket's owner included; write-once manifests and
+# records; the worker's deletes confined to attempt folders.
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
   policy = jsonencode({
@@ -70,6 +73,28 @@ resource "aws_s3_bucket_policy" "this" {
         Action    = "s3:*"
         Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
         Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
+      },
+      {
+        # Write-once, enforced by the store rather than trusted to the client: a manifest (the winning attempt's,
+        # DESIGN §5) and a caption editor's record are put with If-None-Match: * only, by every principal. A put
+        # without the header is refused (403); with it, S3 answers 412 when the key exists. Copies onto these keys
+        # fail too (CopyObject cannot carry the header), which nothing here does.
+        Sid       = "DenyOverwritableManifestsAndRecords"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = concat([for folder in local.artifact_folders : "${aws_s3_bucket.this.arn}/${folder}*/manifest.json"], ["${aws_s3_bucket.this.arn}/${local.web_folder}*"])
+        Condition = { Null = { "s3:if-none-match" = "true" } }
+      },
+      {
+        # The worker removes only files of losing or dead attempts (<folder><id>/<attempt>/<file>); its manifests,
+        # status.json and lease.json (<folder><id>/<file>) stay, whatever its role policy is later given
+        Sid         = "DenyWorkerDeletesOutsideAttempts"
+        Effect      = "Deny"
+        Principal   = "*"
+        Action      = "s3:DeleteObject"
+        NotResource = local.attempt_files
+        Condition   = { ArnEquals = { "aws:PrincipalArn" = aws_iam_role.worker.arn } }
       },
     ]
   })

@@ -61,9 +61,9 @@ variable "uploads_expiration_days" {
 }
 
 variable "artifacts_expiration_days" {
-  description = "Days after which inversions and edits expire; null keeps them until deleted. Edits need their inversion, so expire both together."
+  description = "Days after which inversions, edits and the caption editor's records expire (90 by default, so photos people uploaded do not stay for ever); null keeps them until deleted. Edits need their inversion, so all expire together."
   type        = number
-  default     = null
+  default     = 90
 
   validation {
     condition     = var.artifacts_expiration_days == null || try(var.artifacts_expiration_days >= 1 && floor(var.artifacts_expiration_days) == var.artifacts_expiration_days, false)

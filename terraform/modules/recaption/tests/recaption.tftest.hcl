@@ -60,7 +60,7 @@ run "bucket_is_private_versioned_encrypted_and_tls_only" {
     condition = anytrue([
       for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
       s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*" && try(s.Condition.Bool["aws:SecureTransport"], "") == "false"
-      && contains(s.Resource, "arn:aws:s3:::recaption-test") && contains(s.Resource, "arn:aws:s3:::recaption-test/*")
+      && contains(try(s.Resource, []), "arn:aws:s3:::recaption-test") && contains(try(s.Resource, []), "arn:aws:s3:::recaption-test/*")
     ])
     error_message = "the bucket policy must deny every request that does not use TLS, on the bucket and its objects"
   }
@@ -96,9 +96,77 @@ run "lifecycle_expires_uploads_old_versions_and_aborted_uploads" {
   assert {
     condition = alltrue([
       for r in aws_s3_bucket_lifecycle_configuration.this.rule :
-      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "models/") || startswith(coalesce(f.prefix, "-"), "inversions/") || startswith(coalesce(f.prefix, "-"), "edits/")]) || try(one(r.expiration).days, null) == null
+      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "models/")]) || try(one(r.expiration).days, null) == null
     ])
-    error_message = "models and artifacts must not expire unless artifacts_expiration_days is set"
+    error_message = "models must never expire"
+  }
+
+  # artifacts do not pile up for ever by default: inversions, edits and the editor's records expire together
+  assert {
+    condition = toset([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.filter).prefix
+      if r.status == "Enabled" && try(one(r.expiration).days, null) == 90 && length(r.filter) == 1
+    ]) == toset(["inversions/", "edits/", "web/"])
+    error_message = "by default inversions/, edits/ and web/ must expire after 90 days (artifacts_expiration_days)"
+  }
+}
+
+run "artifacts_can_be_kept_until_deleted" {
+  command = apply
+
+  variables {
+    artifacts_expiration_days = null
+  }
+
+  assert {
+    condition = alltrue([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "inversions/") || startswith(coalesce(f.prefix, "-"), "edits/") || startswith(coalesce(f.prefix, "-"), "web/")]) || try(one(r.expiration).days, null) == null
+    ])
+    error_message = "artifacts_expiration_days = null must keep artifacts until deleted"
+  }
+}
+
+run "bucket_policy_enforces_write_once_manifests_and_records" {
+  command = apply
+
+  # S3 cannot make an object immutable per key, but it can refuse a PutObject without If-None-Match: a manifest
+  # (the winning attempt's, DESIGN §5) and an editor's record are then written once, whoever holds a grant
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && contains(flatten([s.Action]), "s3:PutObject")
+      && toset(flatten([try(s.Resource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/manifest.json", "arn:aws:s3:::recaption-test/edits/*/manifest.json", "arn:aws:s3:::recaption-test/web/*"])
+      && try(s.Condition.Null["s3:if-none-match"], "") == "true"
+    ])
+    error_message = "the bucket policy must deny manifest and web-record writes that carry no If-None-Match"
+  }
+
+  # the worker deletes only files of attempts (inversions/<id>/<attempt>/<file>): never a manifest, status or lease
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && contains(flatten([s.Action]), "s3:DeleteObject")
+      && toset(flatten([try(s.NotResource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*"])
+      && try(s.Condition.ArnEquals["aws:PrincipalArn"], "") == aws_iam_role.worker.arn
+    ])
+    error_message = "the bucket policy must deny the worker's deletes outside attempt folders"
+  }
+}
+
+run "artifact_rules_follow_the_prefix" {
+  command = apply
+
+  variables {
+    artifacts_prefix = "recaption/"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      s.Effect == "Deny" && contains(flatten([s.Action]), "s3:PutObject") && contains(flatten([try(s.Resource, [])]), "arn:aws:s3:::recaption-test/recaption/inversions/*/manifest.json")
+    ])
+    error_message = "write-once enforcement must follow artifacts_prefix"
   }
 }
 
@@ -124,13 +192,13 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
     error_message = "the worker's policy may only list, read, write, delete and abort uploads (plus use the bucket's KMS key)"
   }
 
-  # deletes only under the artifact folders (a losing attempt's files)
+  # deletes only in attempt folders (a losing or dead attempt's files), never a manifest, status.json or lease.json
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
-      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*", "arn:aws:s3:::recaption-test/edits/*"])
+      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*"])
     ])
-    error_message = "the worker may delete only under inversions/ and edits/"
+    error_message = "the worker may delete only in attempt folders (inversions/<id>/<attempt>/, edits/<id>/<attempt>/)"
   }
 
   # listing only by prefix: uploads/ and its own folders
