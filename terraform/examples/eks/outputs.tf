@@ -21,6 +21,11 @@ output "kafka_topic_commands" {
   value       = module.recaption.kafka_topic_commands
 }
 
+output "kafka_acl_commands" {
+  description = "Commands that add the per-role ACLs (editor, worker, KEDA) on your Kafka cluster."
+  value       = module.recaption.kafka_acl_commands
+}
+
 output "max_worker_replicas" {
   description = "Keep KEDA's maxReplicaCount (k8s ScaledObject) at or below this."
   value       = module.recaption.max_worker_replicas

@@ -53,8 +53,8 @@ output "worker_env" {
 }
 
 output "kafka_topics" {
-  description = "The worker's topics by role, with partitions, replication factor and retention."
-  value       = var.kafka_topics
+  description = "The worker's topics by role, with partitions, replication factor, retention and max.message.bytes (defaults resolved)."
+  value       = local.kafka_topics
 }
 
 output "kafka_topic_commands" {
@@ -88,4 +88,14 @@ output "web_env" {
     var.artifacts_prefix == "" ? {} : { RECAPTION_ARTIFACTS_PREFIX = var.artifacts_prefix },
     { for role in ["inversion-requests", "edit-requests"] : "RECAPTION_TOPICS_${upper(replace(role, "-", "_"))}" => var.kafka_topics[role].name },
   )
+}
+
+output "kafka_acls" {
+  description = "The ACLs each client needs, least privilege per role (web writes requests; the worker reads requests in its group and writes events, dead letters and requeues; KEDA describes the group's lag): principal, operation, resource type and name, Allow, literal."
+  value       = local.kafka_acls
+}
+
+output "kafka_acl_commands" {
+  description = "kafka-acls.sh commands that add kafka_acls, run with an admin client configuration in $KAFKA_ADMIN_CONFIG (idempotent: an existing ACL is kept)."
+  value       = local.kafka_acl_commands
 }

@@ -181,15 +181,17 @@ variable "kafka_topics" {
     partitions          = number
     replication_factor  = optional(number, 3)
     min_insync_replicas = optional(number, 2)
-    retention_ms        = optional(number, 604800000)
+    # null: 7 days (3 for dead letters) and 256 KiB (1 MiB for dead letters); see local.kafka_topics
+    retention_ms      = optional(number)
+    max_message_bytes = optional(number)
   }))
   default = {
     "inversion-requests"     = { name = "inversion-requests", partitions = 8 }
     "edit-requests"          = { name = "edit-requests", partitions = 8 }
     "inversion-events"       = { name = "inversion-events", partitions = 4 }
     "edit-events"            = { name = "edit-events", partitions = 4 }
-    "inversion-requests-dlq" = { name = "inversion-requests-dlq", partitions = 1, retention_ms = 1209600000 }
-    "edit-requests-dlq"      = { name = "edit-requests-dlq", partitions = 1, retention_ms = 1209600000 }
+    "inversion-requests-dlq" = { name = "inversion-requests-dlq", partitions = 1 }
+    "edit-requests-dlq"      = { name = "edit-requests-dlq", partitions = 1 }
   }
 
   validation {
@@ -229,4 +231,27 @@ variable "web_role_name" {
   description = "Name of the caption editor's IAM role. Null derives it from the bucket name."
   type        = string
   default     = null
+}
+
+# ---- Kafka principals (ACLs; see kafka_acls) ----
+
+variable "kafka_principals" {
+  description = "Kafka principals of the three clients, as the brokers name them (User:<SCRAM user>, or for MSK IAM the role ARN as User:arn:aws:sts::<account>:assumed-role/<role>/*; see README). Output kafka_acls grants each only what it does."
+  type = object({
+    web    = optional(string, "User:recaption-web")
+    worker = optional(string, "User:recaption-worker")
+    keda   = optional(string, "User:keda")
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for p in values(var.kafka_principals) : can(regex("^User:.+", p))]) && length(distinct(values(var.kafka_principals))) == 3
+    error_message = "kafka_principals must be three distinct principals of the form User:<name>."
+  }
+}
+
+variable "kafka_consumer_group" {
+  description = "The worker's consumer group (recaption.consumer-group); the worker reads in it and KEDA describes its lag."
+  type        = string
+  default     = "recaption-worker"
 }

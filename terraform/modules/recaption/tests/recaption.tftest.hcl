@@ -402,6 +402,68 @@ run "model_sync_role_is_read_only_on_models" {
   }
 }
 
+run "topics_cap_message_size_and_dead_letter_retention" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for role, t in output.kafka_topics :
+      t.max_message_bytes == (endswith(role, "-dlq") ? 1048576 : 262144)
+      && anytrue([for c in output.kafka_topic_commands : strcontains(c, "--topic ${t.name} ") && strcontains(c, "--config max.message.bytes=${t.max_message_bytes}")])
+    ])
+    error_message = "requests and events are capped at 256 KiB, dead letters at 1 MiB (an intact request plus its failure headers), each in its command"
+  }
+
+  assert {
+    condition = alltrue([
+      for role, t in output.kafka_topics : !endswith(role, "-dlq") || (t.retention_ms == 259200000 && anytrue([for c in output.kafka_topic_commands : strcontains(c, "--topic ${t.name} ") && strcontains(c, "--config retention.ms=259200000")]))
+    ])
+    error_message = "dead-letter topics keep records for 3 days by default"
+  }
+}
+
+run "kafka_acls_per_role" {
+  command = plan
+
+  # web: writes the request topics, nothing else
+  assert {
+    condition = toset([for a in output.kafka_acls : "${a.operation} ${a.resource_type}:${a.resource_name}" if a.principal == "User:recaption-web"]) == toset([
+      "Write Topic:inversion-requests", "Write Topic:edit-requests", "Describe Topic:inversion-requests", "Describe Topic:edit-requests", "Describe Cluster:kafka-cluster",
+    ])
+    error_message = "the editor may only write (and describe) the two request topics"
+  }
+
+  # worker: reads requests in its group; writes events, dead letters and requeued requests
+  assert {
+    condition = toset([for a in output.kafka_acls : "${a.operation} ${a.resource_type}:${a.resource_name}" if a.principal == "User:recaption-worker"]) == toset([
+      "Read Topic:inversion-requests", "Read Topic:edit-requests", "Read Group:recaption-worker",
+      "Write Topic:inversion-requests", "Write Topic:edit-requests",
+      "Write Topic:inversion-events", "Write Topic:edit-events", "Write Topic:inversion-requests-dlq", "Write Topic:edit-requests-dlq",
+      "Describe Topic:inversion-requests", "Describe Topic:edit-requests", "Describe Topic:inversion-events", "Describe Topic:edit-events",
+      "Describe Topic:inversion-requests-dlq", "Describe Topic:edit-requests-dlq", "Describe Cluster:kafka-cluster",
+    ])
+    error_message = "the worker may read requests in its group and write events, dead letters and requeues, nothing more"
+  }
+
+  # KEDA: reads the group's lag, consumes nothing
+  assert {
+    condition = toset([for a in output.kafka_acls : "${a.operation} ${a.resource_type}:${a.resource_name}" if a.principal == "User:keda"]) == toset([
+      "Describe Group:recaption-worker", "Describe Topic:inversion-requests", "Describe Topic:edit-requests",
+    ])
+    error_message = "KEDA may only describe the worker's group and the request topics"
+  }
+
+  assert {
+    condition = (
+      alltrue([for a in output.kafka_acls : a.permission == "Allow" && a.pattern_type == "LITERAL" && a.host == "*"])
+      && length(output.kafka_acl_commands) == length(output.kafka_acls)
+      && anytrue([for c in output.kafka_acl_commands : strcontains(c, "--add --allow-principal User:recaption-web --operation Write --topic inversion-requests ")])
+      && alltrue([for c in output.kafka_acl_commands : startswith(c, "kafka-acls.sh --bootstrap-server \"$KAFKA_BOOTSTRAP_SERVERS\" --command-config \"$KAFKA_ADMIN_CONFIG\" --add ")])
+    )
+    error_message = "literal Allow ACLs only, one kafka-acls.sh command each"
+  }
+}
+
 run "topics_require_two_in_sync_replicas" {
   command = plan
 
