@@ -8,8 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -80,6 +83,40 @@ public class ArtifactStore {
     /** The object's ETag, or empty when there is no such object. */
     public Optional<String> etag(String bucket, String key) {
         return retrying("HEAD " + key, () -> head(bucket, key).map(HeadObjectResponse::eTag));
+    }
+
+    /**
+     * The {@code sha256:} hex digest of an input's bytes, streamed (at most {@code maxBytes + 1} of them: a larger
+     * input is refused when it is fetched, and its identity is its bucket, key and that much of it); empty when
+     * there is no such object.
+     */
+    public Optional<String> inputDigest(ImageRef image, long maxBytes) {
+        return retrying("GET " + image.key(), () -> {
+            try {
+                return Optional.of(s3.getObject(b -> b.bucket(image.bucket()).key(image.key()),
+                        (response, in) -> digestAtMost(in, maxBytes + 1)));
+            } catch (S3Exception e) {
+                if (absent(e, image.bucket(), image.key())) {
+                    return Optional.<String>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static String digestAtMost(java.io.InputStream in, long limit) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[64 * 1024];
+        long left = limit;
+        for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; left -= n) {
+            sha256.update(buffer, 0, n);
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
     }
 
     /** The object's size, or empty when there is no such object (or bucket). */

@@ -149,6 +149,11 @@ public class AttemptRunner {
         return new JobFailure(ErrorCode.JOB_TIMEOUT, "the job did not finish within " + config.jobs().deadline());
     }
 
+    /** What an event says when the worker itself failed: the details are in its log, never in the event. */
+    static JobFailure unexpected() {
+        return new JobFailure(ErrorCode.WORKER_ERROR, "the worker failed; its log has the details");
+    }
+
     static JobFailure storageUnavailable() {
         return new JobFailure(ErrorCode.STORAGE_UNAVAILABLE, "S3 did not answer until the job's deadline");
     }

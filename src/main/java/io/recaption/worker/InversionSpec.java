@@ -59,16 +59,42 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
         return validator.inversion(wire);
     }
 
-    /** With the input's ETag; null when the input does not exist (a stored result is then taken as a replay). */
+    /**
+     * With the SHA-256 of the input's bytes, read for it: an ETag is an optional header (S3-compatible stores
+     * and proxies may answer without one) and a multipart upload's is no content hash. Null when the input does
+     * not exist (a stored result is then taken as a replay).
+     */
     @Override
     public String hash(InversionJob job) throws JobFailure {
         try {
-            return store.etag(job.image().bucket(), job.image().key()).map(etag -> RequestHash.inversion(job, etag))
-                    .orElse(null);
+            return store.inputDigest(job.image(), config.limits().maxImageBytes())
+                    .map(digest -> RequestHash.inversion(job, digest)).orElse(null);
         } catch (S3Exception e) {
-            throw new JobFailure(ErrorCode.IMAGE_NOT_FOUND, "s3://" + job.image().bucket() + "/"
-                    + RequestReader.clip(job.image().key()) + " cannot be read: " + e.awsErrorDetails().errorCode());
+            throw unreadable(job, e);
         }
+    }
+
+    /**
+     * Results stored before inversions were hashed by their input's bytes carry the hash of its ETag: the same
+     * input under the same ETag is the same request, so that a redelivered old request is a replay, not a
+     * conflict. Asked only when the hashes differ.
+     */
+    @Override
+    public boolean sameRequest(InversionJob job, String hash, String stored) throws JobFailure {
+        if (hash.equals(stored)) {
+            return true;
+        }
+        try {
+            return store.etag(job.image().bucket(), job.image().key())
+                    .map(etag -> RequestHash.inversionByETag(job, etag).equals(stored)).orElse(false);
+        } catch (S3Exception e) {
+            throw unreadable(job, e);
+        }
+    }
+
+    private static JobFailure unreadable(InversionJob job, S3Exception e) {
+        return new JobFailure(ErrorCode.IMAGE_NOT_FOUND, "s3://" + job.image().bucket() + "/"
+                + RequestReader.clip(job.image().key()) + " cannot be read: " + e.awsErrorDetails().errorCode());
     }
 
     @Override

@@ -91,8 +91,8 @@ public class JobRunner {
                 return leftForRedelivery();
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s %s: unexpected failure", kind.wireName(), LogSafe.text(id));
-                outcome = new Outcome.Answer(spec.failed(request, new JobFailure(ErrorCode.WORKER_ERROR,
-                        "the worker failed; its log has the details"), false));
+                // only where even the failed status could not be written (JobTemplate writes it otherwise)
+                outcome = new Outcome.Answer(spec.failed(request, AttemptRunner.unexpected(), false));
             }
             return carryOut(message, spec, id, job, outcome);
         } finally {

@@ -45,8 +45,16 @@ interface JobSpec<W, J> {
 
     J validate(W wire) throws JobFailure;
 
-    /** The request's content hash ({@link RequestHash}); may read S3 (the input's ETag). */
+    /** The request's content hash ({@link RequestHash}); may read S3 (the input's bytes). */
     String hash(J job) throws JobFailure;
+
+    /**
+     * Whether a hash stored with a result (or a live lease) stands for this request, whose hash is {@code hash}:
+     * equal, or (where a kind changed how it hashes) the hash an earlier version of the worker gave it.
+     */
+    default boolean sameRequest(J job, String hash, String stored) throws JobFailure {
+        return hash.equals(stored);
+    }
 
     /** What the job needs from elsewhere before it may run (an edit: its inversion, complete, of this model). */
     Gate precondition(J job, RunningJob running) throws JobFailure;

@@ -52,7 +52,7 @@ public class JobTemplate {
         try {
             hash = spec.hash(request);
             while (true) {
-                Optional<Outcome> finished = finished(spec, wire, prefix, hash);
+                Optional<Outcome> finished = finished(spec, wire, request, prefix, hash);
                 if (finished.isPresent()) {
                     return finished.get();
                 }
@@ -72,7 +72,7 @@ public class JobTemplate {
                     }
                 } else if (claim instanceof Leases.Claim.Busy busy) {
                     String held = busy.lease().requestHash();
-                    if (hash != null && held != null && !held.isEmpty() && !held.equals(hash)) {
+                    if (!matches(spec, request, hash, held)) {
                         return conflict(spec, wire);
                     }
                     if (!awaitOther(prefix, job)) {
@@ -89,6 +89,14 @@ public class JobTemplate {
         } catch (StorageUnavailable e) {
             LOG.warnf("%s %s: %s", spec.kind().wireName(), LogSafe.text(spec.id(wire)), e.getMessage());
             return new Outcome.Answer(spec.failed(wire, AttemptRunner.storageUnavailable(), false));
+        } catch (JobInterrupted e) {
+            // cancelled at shutdown (left for redelivery) or a lease lost: not an end of the job
+            throw e;
+        } catch (RuntimeException e) {
+            // a bug or a state nobody planned for (an unreadable stored manifest): the event says WORKER_ERROR,
+            // and so must the status, or the REST endpoint and the editor poll a job that never moves
+            LOG.errorf(e, "%s %s: unexpected failure", spec.kind().wireName(), LogSafe.text(spec.id(wire)));
+            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), AttemptRunner.unexpected());
         }
     }
 
@@ -107,12 +115,13 @@ public class JobTemplate {
     }
 
     /** The stored result of the id, as a replay when the request matches it and as a conflict when not. */
-    private <W, J> Optional<Outcome> finished(JobSpec<W, J> spec, W wire, String prefix, String hash) {
+    private <W, J> Optional<Outcome> finished(JobSpec<W, J> spec, W wire, J request, String prefix, String hash)
+            throws JobFailure {
         Optional<ArtifactStore.Versioned> manifest = store.read(prefix + JobEngine.MANIFEST);
         Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
         if (manifest.isPresent()) {
             JobSpec.Published published = spec.published(manifest.get().bytes());
-            if (!matches(hash, published.requestHash())) {
+            if (!matches(spec, request, hash, published.requestHash())) {
                 return Optional.of(conflict(spec, wire));
             }
             if (!StatusTracker.SUCCEEDED.equals(StatusTracker.state(status)) && published.attemptId() != null) {
@@ -125,7 +134,7 @@ public class JobTemplate {
             return Optional.empty();
         }
         String stored = status.get().path("requestHash").asText(null);
-        if (!matches(hash, stored)) {
+        if (!matches(spec, request, hash, stored)) {
             return Optional.of(conflict(spec, wire));
         }
         if (!StatusTracker.FAILED.equals(status.get().path("state").asText())) {
@@ -135,8 +144,8 @@ public class JobTemplate {
         return Optional.of(new Outcome.Answer(spec.failed(wire, storedFailure(error), true)));
     }
 
-    private static boolean matches(String hash, String stored) {
-        return hash == null || stored == null || stored.isEmpty() || hash.equals(stored);
+    private static <W, J> boolean matches(JobSpec<W, J> spec, J request, String hash, String stored) throws JobFailure {
+        return hash == null || stored == null || stored.isEmpty() || spec.sameRequest(request, hash, stored);
     }
 
     private static JobFailure storedFailure(JsonNode error) {

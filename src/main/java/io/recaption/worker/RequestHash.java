@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The hash that binds an id to its request's content: SHA-256 of a canonical JSON (keys sorted, defaults
  * filled in) of the validated request, without its own id. An inversion's includes the input's bucket, key
- * and the object's ETag — the same key overwritten with another photo is other content — its caption (or, for a
+ * and the SHA-256 of the bytes the worker read — the same key overwritten with another photo is other content;
+ * results stored before carry the object's ETag in its place ({@link #inversionByETag}) — its caption (or, for a
  * request without one, the mark that the worker's captioning model writes it: no caption is other content than
  * any caption) and every option; an edit's includes the inversion id and every edit field. Same id and hash: a replay; same id,
  * other hash: {@link ErrorCode#ID_CONFLICT}.
@@ -28,12 +29,22 @@ public final class RequestHash {
 
     private RequestHash() {}
 
-    public static String inversion(InversionJob job, String inputETag) {
+    /** With {@code contentDigest}, the {@code sha256:} hex digest of the input's bytes. */
+    public static String inversion(InversionJob job, String contentDigest) {
+        return inversion(job, "content", contentDigest);
+    }
+
+    /** As results stored before content digests were hashed: with the input's ETag. */
+    public static String inversionByETag(InversionJob job, String inputETag) {
+        return inversion(job, "etag", inputETag);
+    }
+
+    private static String inversion(InversionJob job, String identityField, String identity) {
         Map<String, Object> canonical = new LinkedHashMap<>();
         canonical.put("kind", "inversion");
         canonical.put("bucket", job.image().bucket());
         canonical.put("key", job.image().key());
-        canonical.put("etag", inputETag);
+        canonical.put(identityField, identity);
         if (job.captionedByModel()) {
             // a key no captioned request has, rather than "caption": null, so that the two can never meet; the
             // captioned form is left exactly as it was, so that stored results keep their hashes

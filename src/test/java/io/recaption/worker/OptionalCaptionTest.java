@@ -71,7 +71,7 @@ class OptionalCaptionTest {
                 + "\"kind\":\"inversion\",\"method\":\"null-text\",\"steps\":50,\"truncateCaption\":false}";
         String expected = "sha256:" + HexFormat.of().formatHex(
                 MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(expected, RequestHash.inversion(job, "\"e\""));
+        assertEquals(expected, RequestHash.inversionByETag(job, "\"e\""));
     }
 
     private static byte[] bytes(String json) {

@@ -19,6 +19,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import javax.imageio.ImageIO;
@@ -181,6 +183,61 @@ class WorkerFlowTest {
         assertEquals("UP", live.path("status").asText());
         System.out.println("liveness during the job: " + live);
         assertEquals("succeeded", kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", id, TIMEOUT).path("status").asText());
+    }
+
+    /**
+     * An input written straight into the S3 server's storage has no ETag (stores and proxies differ in what HEAD
+     * returns): the request's identity is the bytes the worker read, so it is inverted, replayed when re-sent and
+     * edited like any other.
+     */
+    @Test
+    void anInputWithoutAnETagIsInvertedReplayedAndEdited() throws Exception {
+        String id = Requests.newId("no-etag");
+        String key = "uploads/flow/" + id + ".png";
+        Path stored = Path.of("target", "local-stack-run", "s3", "data", SharedStack.UPLOADS_BUCKET).resolve(key);
+        Files.createDirectories(stored.getParent());
+        Files.write(stored, TestImages.photo());
+        String etag = s3.headObject(b -> b.bucket(SharedStack.UPLOADS_BUCKET).key(key)).eTag();
+        assertTrue(etag == null || etag.isEmpty() || etag.equals("\"\""), "the object has no ETag: " + etag);
+
+        String caption = "a cat on a floor " + id;
+        var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, key, caption);
+        kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
+        JsonNode first = kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", id, TIMEOUT);
+        assertEquals("succeeded", first.path("status").asText(), first.toString());
+        assertEquals("succeeded", get("/inversions/" + id, 200).path("state").asText());
+
+        kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
+        JsonNode second = TestKafka.json(kafka.await(SharedStack.INVERSION_EVENTS, r -> {
+            JsonNode event = TestKafka.json(r);
+            return id.equals(event.path("requestId").asText()) && event.path("replayed").asBoolean();
+        }, TIMEOUT));
+        assertEquals("succeeded", second.path("status").asText(), second.toString());
+        assertEquals(1, engine.inversions(caption), "the re-sent request was replayed, not run again");
+
+        String editId = Requests.newId("no-etag-edit");
+        kafka.send(SharedStack.EDIT_REQUESTS, editId, Requests.edit(editId, id, "a dog on a floor " + id));
+        JsonNode edited = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", editId, TIMEOUT);
+        assertEquals("succeeded", edited.path("status").asText(), edited.toString());
+    }
+
+    /**
+     * A failure nobody planned for (here an unreadable manifest under the id) answers WORKER_ERROR, and the status
+     * says so too: a job the REST endpoint shows as running forever is a job its client polls forever.
+     */
+    @Test
+    void anUnexpectedFailureLeavesTheStatusFailedWithTheEventsCode() throws Exception {
+        String id = Requests.newId("unexpected");
+        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(store.inversionPrefix(id) + "manifest.json"),
+                RequestBody.fromString("{not a manifest"));
+        kafka.send(SharedStack.INVERSION_REQUESTS, id,
+                Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO_KEY, "a cat " + id));
+        JsonNode event = kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", id, TIMEOUT);
+        assertEquals("failed", event.path("status").asText(), event.toString());
+        assertEquals("WORKER_ERROR", event.path("error").path("code").asText(), event.toString());
+        JsonNode status = get("/inversions/" + id, 200);
+        assertEquals("failed", status.path("state").asText(), status.toString());
+        assertEquals("WORKER_ERROR", status.path("error").path("code").asText(), status.toString());
     }
 
     @Test
