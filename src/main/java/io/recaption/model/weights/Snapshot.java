@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.model.nn.HostMemory;
+import io.recaption.model.nn.TorchContext;
 import io.recaption.model.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ public final class Snapshot {
     public static Snapshot open(Path dir) {
         // before the first weight is read: libtorch reads its allocation switch once, at its first tensor
         HostMemory.configure();
+        TorchContext.configure();
         if (!Files.isDirectory(dir)) {
             throw new WeightLoadException("model folder not found: " + dir);
         }
