@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -133,22 +134,31 @@ public class JobRunner {
         }
     }
 
-    /** When the request was first delivered: a requeued copy's header, else the record's timestamp. */
+    /**
+     * When the request was first delivered: a requeued copy's header, else the record's timestamp. The header comes
+     * from whoever produced the record, so it is believed only as far as it could be true: a worker's requeue is
+     * written after the first delivery, never before it, so a claim later than the record's own timestamp (or than
+     * now) is clamped to it. Otherwise a forged future time keeps an edit waiting for its inversion, requeued with
+     * the same header, for ever.
+     */
     private Instant firstSeen(Message<byte[]> message) {
+        Instant now = clock.instant();
         Optional<IncomingKafkaRecordMetadata> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
         if (metadata.isEmpty()) {
-            return clock.instant();
+            return now;
         }
+        Instant timestamp = metadata.get().getTimestamp();
+        Instant recorded = timestamp == null || timestamp.isAfter(now) ? now : timestamp;
         Header header = metadata.get().getHeaders().lastHeader(EventPublisher.FIRST_SEEN_HEADER);
         if (header != null) {
             try {
-                return Instant.ofEpochMilli(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
-            } catch (NumberFormatException ignored) {
+                Instant claimed = Instant.ofEpochMilli(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
+                return claimed.isAfter(recorded) ? recorded : claimed;
+            } catch (NumberFormatException | DateTimeException ignored) {
                 // a header that is not ours: fall back to the record's time
             }
         }
-        Instant timestamp = metadata.get().getTimestamp();
-        return timestamp == null || timestamp.isAfter(clock.instant()) ? clock.instant() : timestamp;
+        return recorded;
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -196,6 +196,15 @@ class IdempotencyTest {
         assertEquals("INVERSION_NOT_FOUND", notFound.path("error").path("code").asText());
         assertTrue(waited >= WorkerTestProfile.INVERSION_WAIT.toSeconds(), "only after the wait");
 
+        // a client that claims its edit was first seen in 2100 (the worker's requeue header) does not wait for ever:
+        // the claim is clamped to the record's own timestamp, so the edit ends after the same bounded wait
+        String forged = Requests.newId("edit-forged-first-seen");
+        kafka.send(SharedStack.EDIT_REQUESTS, forged, Requests.edit(forged, Requests.newId("never"), "a tiger").toString(),
+                EventPublisher.FIRST_SEEN_HEADER, Long.toString(Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()));
+        assertEquals("INVERSION_NOT_FOUND", kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", forged, TIMEOUT)
+                .path("error").path("code").asText(), "a forged first-seen time is clamped");
+        assertEquals("failed", status(store.editPrefix(forged)).path("state").asText());
+
         engine.setModel("another-checkpoint");
         String mismatch = Requests.newId("other-model-edit");
         kafka.send(SharedStack.EDIT_REQUESTS, mismatch, Requests.edit(mismatch, inversionId, "a lion " + inversionId));

@@ -81,6 +81,17 @@ public final class TestKafka implements AutoCloseable {
         send(topic, key, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A record with one header, as a client may send it (e.g. one that claims to be a worker's requeue). */
+    public void send(String topic, String key, String value, String header, String headerValue) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
     public void send(String topic, String key, JsonNode value) {
         send(topic, key, value.toString());
     }
