@@ -105,10 +105,14 @@ public class DemoCommand implements Callable<Integer> {
             config.put("recaption.artifacts.bucket", ARTIFACTS);
             config.put("recaption.input.buckets", UPLOADS);
             config.put("recaption.jobs.work-dir", work.resolve("jobs").toString());
+            // the demo's editor listens on loopback only, so it may be open, which no other editor is by default
+            Map<String, String> editorConfig = new LinkedHashMap<>(config);
+            editorConfig.put("quarkus.http.host", "127.0.0.1");
+            editorConfig.put("recaption.web.auth.anonymous", "true");
             System.out.println("starting the worker (" + modelDir + ") …");
             try (WorkerProcess worker = WorkerProcess.start("demo-worker", WorkerProcess.packagedJar(), config,
                     List.of("-Xmx4g"), work.resolve("worker.log"), Duration.ofMinutes(5));
-                    WorkerProcess editor = WorkerProcess.start("demo-web", "web", WorkerProcess.packagedJar(), config,
+                    WorkerProcess editor = WorkerProcess.start("demo-web", "web", WorkerProcess.packagedJar(), editorConfig,
                             List.of("-Xmx512m"), work.resolve("web.log"), Duration.ofMinutes(2));
                     S3Client s3 = stack.s3().client();
                     KafkaProducer<String, String> producer = producer(stack.kafka().bootstrapServers());

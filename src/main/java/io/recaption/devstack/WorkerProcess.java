@@ -61,7 +61,8 @@ public final class WorkerProcess implements AutoCloseable {
         return launch(name, "serve", jar, config, jvmArgs, log);
     }
 
-    private static WorkerProcess launch(String name, String command, Path jar, Map<String, String> config,
+    /** Starts the packaged application's {@code command} without waiting for it to be ready. */
+    public static WorkerProcess launch(String name, String command, Path jar, Map<String, String> config,
             List<String> jvmArgs, Path log) {
         int port = ChildJvm.freePort();
         List<String> jvm = new ArrayList<>(jvmArgs);

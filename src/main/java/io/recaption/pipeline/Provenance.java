@@ -1,5 +1,6 @@
 package io.recaption.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.regex.Pattern;
 
 /**
@@ -9,8 +10,11 @@ import java.util.regex.Pattern;
  * @param attemptId the attempt's id, also the key segment its files were written under
  * @param requestHash {@code sha256:} of the canonical request; a re-sent id with another hash is a conflict
  * @param workerId the worker that ran it (a pod name)
+ * @param owner who asked, null for a request without an owner: an edit is made only from an inversion of its own
+ *     owner
  */
-public record Provenance(String attemptId, String requestHash, String workerId) {
+public record Provenance(String attemptId, String requestHash, String workerId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String owner) {
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 

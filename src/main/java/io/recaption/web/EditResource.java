@@ -25,11 +25,13 @@ public class EditResource {
     private final Submissions submissions;
     private final JobViews views;
     private final WebStore store;
+    private final Caller caller;
 
-    public EditResource(Submissions submissions, JobViews views, WebStore store) {
+    public EditResource(Submissions submissions, JobViews views, WebStore store, Caller caller) {
         this.submissions = submissions;
         this.views = views;
         this.store = store;
+        this.caller = caller;
     }
 
     @POST
@@ -45,7 +47,7 @@ public class EditResource {
         if (request == null) {
             throw ApiException.badRequest(WebCode.INVALID_REQUEST, "the body must be a JSON object {inversionId, caption, ...}");
         }
-        String id = submissions.edit(request);
+        String id = submissions.edit(request, caller.owner());
         return Response.accepted(new ApiResponses.EditAccepted(id)).location(URI.create("/api/edits/" + id)).build();
     }
 
@@ -53,9 +55,9 @@ public class EditResource {
     @Path("{id}")
     @Operation(summary = "How an edit stands, with its settings")
     @APIResponse(responseCode = "200", description = "the edit")
-    @APIResponse(responseCode = "404", description = "EDIT_NOT_FOUND")
+    @APIResponse(responseCode = "404", description = "EDIT_NOT_FOUND (also for another caller's)")
     public EditView get(@PathParam("id") String id) {
-        return views.edit(JobViews.id(id));
+        return views.edit(JobViews.id(id), caller.owner());
     }
 
     @GET
@@ -66,9 +68,10 @@ public class EditResource {
     @APIResponse(responseCode = "404", description = "EDIT_NOT_FOUND, or IMAGE_NOT_READY while it runs")
     public Response image(@PathParam("id") String id) {
         String editId = JobViews.id(id);
+        String state = views.edit(editId, caller.owner()).status().state(); // 404 for another caller's
         return store.artifact(store.edit(editId), JobEngine.EDITED_IMAGE)
                 .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> ApiException.notFound(WebCode.IMAGE_NOT_READY.name(),
-                        "edit '" + editId + "' is " + views.edit(editId).status().state() + " and has no image"));
+                        "edit '" + editId + "' is " + state + " and has no image"));
     }
 }

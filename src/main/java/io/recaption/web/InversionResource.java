@@ -26,12 +26,14 @@ public class InversionResource {
     private final JobViews views;
     private final WebStore store;
     private final WebConfig config;
+    private final Caller caller;
 
-    public InversionResource(Submissions submissions, JobViews views, WebStore store, WebConfig config) {
+    public InversionResource(Submissions submissions, JobViews views, WebStore store, WebConfig config, Caller caller) {
         this.submissions = submissions;
         this.views = views;
         this.store = store;
         this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -47,7 +49,7 @@ public class InversionResource {
         if (request == null) {
             throw ApiException.badRequest(WebCode.INVALID_REQUEST, "the body must be a JSON object {image, caption, options?}");
         }
-        String id = submissions.inversion(request);
+        String id = submissions.inversion(request, caller.owner());
         return Response.accepted(new ApiResponses.InversionAccepted(id)).location(URI.create("/api/inversions/" + id)).build();
     }
 
@@ -55,9 +57,9 @@ public class InversionResource {
     @Path("{id}")
     @Operation(summary = "How an inversion stands (state, progress, phase, error) and, once done, caption, method, steps, PSNR")
     @APIResponse(responseCode = "200", description = "the inversion")
-    @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND")
+    @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND (also for another caller's)")
     public InversionView get(@PathParam("id") String id) {
-        return views.inversion(JobViews.id(id));
+        return views.inversion(JobViews.id(id), caller.owner());
     }
 
     @GET
@@ -68,6 +70,7 @@ public class InversionResource {
     @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND, or IMAGE_NOT_READY: not uploaded through this API")
     public Response input(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
+        views.inversion(inversionId, caller.owner()); // 404 for another caller's
         return store.record(store.inversionRecordKey(inversionId), WebRecords.Inversion.class)
                 .flatMap(r -> Images.stream(store, r.image().bucket(), r.image().key()))
                 .orElseThrow(() -> notReady(inversionId, "its photo was not uploaded through this editor (or has expired)"));
@@ -81,6 +84,7 @@ public class InversionResource {
     @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND, or IMAGE_NOT_READY while it runs")
     public Response reconstruction(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
+        views.inversion(inversionId, caller.owner()); // 404 for another caller's
         return store.artifact(store.inversion(inversionId), JobEngine.RECONSTRUCTION)
                 .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> notReady(inversionId, "has no reconstruction"));
@@ -93,12 +97,12 @@ public class InversionResource {
     @APIResponse(responseCode = "404", description = "INVERSION_NOT_FOUND")
     public ApiResponses.History edits(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
-        return new ApiResponses.History(inversionId, views.history(inversionId, config.historyLimit()));
+        return new ApiResponses.History(inversionId, views.history(inversionId, config.historyLimit(), caller.owner()));
     }
 
     /** 404 INVERSION_NOT_FOUND for an unknown id, else IMAGE_NOT_READY with where the job stands. */
     private ApiException notReady(String inversionId, String why) {
-        InversionView view = views.inversion(inversionId);
+        InversionView view = views.inversion(inversionId, caller.owner());
         return ApiException.notFound(WebCode.IMAGE_NOT_READY.name(),
                 "inversion '" + inversionId + "' is " + view.status().state() + " and " + why);
     }

@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * Builds what the API shows of a job from the three places that know about it: the web's record (what was asked;
  * absent for requests published to Kafka directly), the worker's status.json (how it stands) and its manifest
- * (what it produced). A job none of them knows is 404.
+ * (what it produced). A job none of them knows is 404, and so is one of another owner: the web's record names who
+ * asked, and for a job published to Kafka directly the worker's status and manifest do (a job without an owner
+ * belongs to nobody), so an id tells a caller nothing about other callers' jobs.
  */
 @ApplicationScoped
 public class JobViews {
@@ -36,13 +38,16 @@ public class JobViews {
         return id;
     }
 
-    public InversionView inversion(String inversionId) {
+    /** The inversion as {@code owner} may see it: 404 when there is none, or it is another's. */
+    public InversionView inversion(String inversionId, String owner) {
         WebStore.JobPaths paths = store.inversion(inversionId);
         Optional<WebRecords.Inversion> record = store.record(store.inversionRecordKey(inversionId), WebRecords.Inversion.class);
         Optional<JsonNode> status = store.status(paths);
         Optional<JsonNode> manifest = status.isEmpty() || JobState.SUCCEEDED.equals(status.get().path("state").asText())
                 ? store.manifest(paths) : Optional.empty();
-        if (record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
+        boolean mine = record.isPresent() ? WebRecords.ownedBy(record.get().owner(), owner)
+                : WebRecords.ownedBy(workerOwner(status, manifest), owner);
+        if (!mine || record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
             throw ApiException.notFound(ErrorCode.INVERSION_NOT_FOUND.name(), "no inversion '" + inversionId + "'");
         }
         JobState state = JobState.of(status, manifest.isPresent());
@@ -55,29 +60,35 @@ public class JobViews {
                 state.succeeded() ? base + "/reconstruction.png" : null);
     }
 
-    public EditView edit(String editId) {
+    /** The edit as {@code owner} may see it: 404 when there is none, or it is another's. */
+    public EditView edit(String editId, String owner) {
         Optional<WebRecords.Edit> record = store.record(store.editRecordKey(editId), WebRecords.Edit.class);
-        return edit(editId, record).orElseThrow(() ->
+        return edit(editId, record, owner).orElseThrow(() ->
                 ApiException.notFound(WebCode.EDIT_NOT_FOUND.name(), "no edit '" + editId + "'"));
     }
 
     /** One inversion's edits accepted here, newest first (at most {@code limit}). */
-    public List<EditView> history(String inversionId, int limit) {
-        inversion(inversionId); // 404 for an unknown inversion rather than an empty list
+    public List<EditView> history(String inversionId, int limit, String owner) {
+        inversion(inversionId, owner); // 404 for an unknown inversion (or another's) rather than an empty list
         List<EditView> edits = new ArrayList<>();
         for (String key : store.history(inversionId, limit)) {
-            store.record(key, WebRecords.Edit.class).flatMap(r -> edit(r.editId(), Optional.of(r))).ifPresent(edits::add);
+            store.record(key, WebRecords.Edit.class).flatMap(r -> edit(r.editId(), Optional.of(r), owner)).ifPresent(edits::add);
         }
         return edits;
     }
 
-    private Optional<EditView> edit(String editId, Optional<WebRecords.Edit> record) {
+    private Optional<EditView> edit(String editId, Optional<WebRecords.Edit> record, String owner) {
         WebStore.JobPaths paths = store.edit(editId);
         Optional<JsonNode> status = store.status(paths);
         boolean done = status.isPresent() && JobState.SUCCEEDED.equals(status.get().path("state").asText());
         // without the web's record (an edit published to Kafka directly) the manifest holds the settings
         Optional<JsonNode> manifest = record.isEmpty() && (done || status.isEmpty()) ? store.manifest(paths) : Optional.empty();
         if (record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean mine = record.isPresent() ? WebRecords.ownedBy(record.get().owner(), owner)
+                : WebRecords.ownedBy(workerOwner(status, manifest), owner);
+        if (!mine) {
             return Optional.empty();
         }
         JobState state = JobState.of(status, manifest.isPresent());
@@ -96,6 +107,13 @@ public class JobViews {
         return Optional.of(new EditView(editId, inversionId, state, m.path("caption").asText(null), emphasis, blend,
                 number(m, "crossReplaceSteps"), number(m, "selfReplaceSteps"),
                 status.map(s -> s.path("acceptedAt").asText(null)).orElse(null), imageUrl));
+    }
+
+    /** Who asked for a job, as the worker recorded it: its status's owner, else its manifest's provenance's. */
+    private static String workerOwner(Optional<JsonNode> status, Optional<JsonNode> manifest) {
+        return status.map(s -> s.path("owner").asText(null))
+                .or(() -> manifest.map(m -> m.path("provenance").path("owner").asText(null)))
+                .orElse(null);
     }
 
     /** The manifest's user-facing fields; the real engine nests the steps under settings, the test engine not. */

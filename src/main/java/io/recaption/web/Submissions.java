@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,29 +32,28 @@ public class Submissions {
         this.views = views;
     }
 
-    /** Publishes an inversion of an uploaded photo; returns its id. */
-    public String inversion(InversionRequest request) {
+    /** Publishes an inversion of an uploaded photo for {@code owner}; returns its id. */
+    public String inversion(InversionRequest request, String owner) {
         String id = request.inversionId() != null ? request.inversionId() : UUID.randomUUID().toString();
-        InversionRequest.Image image = upload(request.image());
-        WireMessages.Checked<InversionJob> checked = wire.inversion(id, image, request.caption(), request.options());
+        InversionRequest.Image image = upload(request.image(), owner);
+        WireMessages.Checked<InversionJob> checked = wire.inversion(id, image, request.caption(), request.options(), owner);
         String recordKey = store.inversionRecordKey(id);
         WebRecords.Inversion record = new WebRecords.Inversion(WebRecords.SCHEMA_VERSION, id, image, request.caption(),
-                request.options(), Instant.now(clock).toString());
+                request.options(), Instant.now(clock).toString(), owner);
         if (request.inversionId() != null) {
-            var existing = store.record(recordKey, WebRecords.Inversion.class);
+            Optional<WebRecords.Inversion> existing = store.record(recordKey, WebRecords.Inversion.class);
             if (existing.isPresent()) {
-                if (!sameRequest(existing.get(), record)) {
-                    throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + id + "' was requested with other values");
-                }
-                // a retry of the same request: publish again (the worker answers a finished one from its manifest)
-                publisher.inversion(id, checked.message());
-                return id;
+                return again(existing.get(), record, checked);
             }
             if (store.status(store.inversion(id)).isPresent()) {
                 throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + id + "' exists already");
             }
         }
-        store.putRecord(recordKey, record);
+        if (!store.createRecord(recordKey, record)) {
+            // two requests raced for this id and the other one's record landed first (or is landing now)
+            return again(store.record(recordKey, WebRecords.Inversion.class).orElseThrow(() -> new ApiException(409,
+                    WebCode.ID_CONFLICT, "inversion '" + id + "' is being requested by another call; try again")), record, checked);
+        }
         try {
             publisher.inversion(id, checked.message());
         } catch (ApiException e) {
@@ -63,9 +63,22 @@ public class Submissions {
         return id;
     }
 
-    /** Publishes an edit of a finished inversion; returns its id. */
-    public String edit(EditRequest request) {
-        InversionView inversion = views.inversion(request.inversionId());
+    /**
+     * A request for an id that has a record: the same request again is a retry, published again (the worker answers
+     * a finished one from its manifest); any other values are a conflict.
+     */
+    private String again(WebRecords.Inversion existing, WebRecords.Inversion record, WireMessages.Checked<InversionJob> checked) {
+        if (!sameRequest(existing, record)) {
+            throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + record.inversionId()
+                    + "' was requested with other values");
+        }
+        publisher.inversion(record.inversionId(), checked.message());
+        return record.inversionId();
+    }
+
+    /** Publishes an edit of a finished inversion of {@code owner} (another's is 404); returns its id. */
+    public String edit(EditRequest request, String owner) {
+        InversionView inversion = views.inversion(request.inversionId(), owner);
         if (!inversion.status().succeeded()) {
             ApiError failure = inversion.status().error();
             throw new ApiException(409, WebCode.INVERSION_NOT_READY, "inversion '" + request.inversionId() + "' is "
@@ -73,16 +86,22 @@ public class Submissions {
                     + "; edits need a finished inversion");
         }
         String editId = UUID.randomUUID().toString();
-        WireMessages.Checked<EditJob> checked = wire.edit(editId, request);
+        WireMessages.Checked<EditJob> checked = wire.edit(editId, request, owner);
         EditOptions options = checked.job().options();
         Instant now = Instant.now(clock);
         WebRecords.Edit record = new WebRecords.Edit(WebRecords.SCHEMA_VERSION, editId, request.inversionId(),
                 options.caption(), options.emphasis(), options.localBlend(), options.crossReplaceSteps(),
-                options.selfReplaceSteps(), now.toString());
+                options.selfReplaceSteps(), now.toString(), owner);
         String recordKey = store.editRecordKey(editId);
         String historyKey = store.historyKey(request.inversionId(), now, editId);
-        store.putRecord(recordKey, record);
-        store.putRecord(historyKey, record);
+        // edit ids are drawn here, so a collision is a duplicate UUID: refused rather than written over
+        if (!store.createRecord(recordKey, record)) {
+            throw new ApiException(409, WebCode.ID_CONFLICT, "edit '" + editId + "' exists already");
+        }
+        if (!store.createRecord(historyKey, record)) {
+            store.deleteQuietly(recordKey);
+            throw new ApiException(409, WebCode.ID_CONFLICT, "edit '" + editId + "' exists already");
+        }
         try {
             publisher.edit(editId, checked.message());
         } catch (ApiException e) {
@@ -94,24 +113,26 @@ public class Submissions {
     }
 
     /**
-     * The web inverts only what it stored itself: the uploads bucket, keys under the uploads prefix. (The worker may
-     * read other objects, e.g. models/; a user of the editor may not make it read them.)
+     * The web inverts only what it stored itself for this caller: the uploads bucket, keys under the caller's folder of
+     * the uploads prefix. (The worker may read other objects, e.g. models/; a user of the editor may not make it read
+     * them, nor another caller's photo.)
      */
-    private InversionRequest.Image upload(InversionRequest.Image image) {
+    private InversionRequest.Image upload(InversionRequest.Image image, String owner) {
         String bucket = image.bucket() == null ? store.uploadsBucket() : image.bucket();
         if (!bucket.equals(store.uploadsBucket())) {
             throw ApiException.badRequest(ErrorCode.BUCKET_NOT_ALLOWED, "photos come from this editor's uploads (bucket "
                     + store.uploadsBucket() + "), not from '" + clip(bucket) + "'");
         }
-        if (!image.key().startsWith(store.uploadsPrefix())) {
-            throw ApiException.badRequest(ErrorCode.INVALID_IMAGE_KEY, "image.key must be an upload (under "
-                    + store.uploadsPrefix() + "): POST the photo to /api/uploads first");
+        if (!image.key().startsWith(store.uploadsPrefix(owner))) {
+            throw ApiException.badRequest(ErrorCode.INVALID_IMAGE_KEY, "image.key must be one of your uploads (under "
+                    + store.uploadsPrefix(owner) + "): POST the photo to /api/uploads first");
         }
         return new InversionRequest.Image(bucket, image.key());
     }
 
     private static boolean sameRequest(WebRecords.Inversion a, WebRecords.Inversion b) {
-        return a.image().equals(b.image()) && Objects.equals(a.caption(), b.caption()) && Objects.equals(a.options(), b.options());
+        return a.image().equals(b.image()) && Objects.equals(a.caption(), b.caption()) && Objects.equals(a.options(), b.options())
+                && Objects.equals(a.owner(), b.owner());
     }
 
     private static String clip(String text) {

@@ -4,6 +4,7 @@ import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.worker.ErrorCode;
 import io.recaption.worker.RecaptionConfig;
+import io.recaption.worker.RequestReader;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -41,10 +42,12 @@ public class UploadResource {
 
     private final WebStore store;
     private final RecaptionConfig config;
+    private final Caller caller;
 
-    public UploadResource(WebStore store, RecaptionConfig config) {
+    public UploadResource(WebStore store, RecaptionConfig config, Caller caller) {
         this.store = store;
         this.config = config;
+        this.caller = caller;
     }
 
     @POST
@@ -57,7 +60,8 @@ public class UploadResource {
     public Response upload(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (contentType == null || !contentType.strip().toLowerCase(Locale.ROOT).startsWith("image/")) {
             throw new ApiException(415, WebCode.UNSUPPORTED_MEDIA_TYPE,
-                    "send the photo's bytes with Content-Type image/* (got " + (contentType == null ? "none" : contentType) + ")");
+                    "send the photo's bytes with Content-Type image/* (got " + (contentType == null ? "none" : RequestReader.clip(contentType))
+                            + ")");
         }
         long maxBytes = config.limits().maxImageBytes();
         java.nio.file.Path file = Files.createTempFile("recaption-upload-", ".img");
@@ -71,7 +75,9 @@ public class UploadResource {
             if (type == null) {
                 throw ApiException.badRequest(ErrorCode.NOT_AN_IMAGE, "images in " + header.format() + " are not accepted");
             }
-            String key = store.uploadsPrefix() + UUID.randomUUID() + "." + type.substring("image/".length());
+            // under the caller's own folder: an inversion may name only its caller's uploads, and a role can be
+            // confined to one owner's prefix
+            String key = store.uploadsPrefix(caller.owner()) + UUID.randomUUID() + "." + type.substring("image/".length());
             store.putUpload(key, file, type);
             return Response.status(201).entity(new ApiResponses.Uploaded(store.uploadsBucket(), key)).build();
         } finally {

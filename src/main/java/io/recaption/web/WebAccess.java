@@ -2,9 +2,11 @@ package io.recaption.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.recaption.worker.ErrorCode;
 import io.recaption.worker.RecaptionConfig;
+import io.recaption.worker.RequestReader;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +19,8 @@ import java.util.Optional;
 
 /**
  * The editor's front door, a Vert.x filter ahead of the page and every endpoint: outside the {@code web} profile the
- * page and /api do not exist (404); inside it, the optional shared token or basic authentication
- * ({@code recaption.web.auth.*}; health probes stay open), security headers (same-origin scripts, styles and
+ * page and /api do not exist (404); inside it, the shared token or basic authentication
+ * ({@code recaption.web.auth.*}, required unless the editor is started anonymous; health probes stay open), security headers (same-origin scripts, styles and
  * images only, no framing, no sniffing, no referrer), and uploads larger than the worker accepts refused from
  * their Content-Length before any byte is read. CORS stays Quarkus's default: off.
  */
@@ -26,6 +28,8 @@ import java.util.Optional;
 public class WebAccess {
 
     static final String API = "/api";
+    /** The owner of everything done on an editor started without credentials. */
+    static final String ANONYMOUS = "anonymous";
     static final String UPLOADS = API + "/uploads";
     /** Runs before Quarkus REST and the static resources. */
     private static final int PRIORITY = 100;
@@ -44,6 +48,42 @@ public class WebAccess {
 
     void register(@Observes Filters filters) {
         filters.register(this::filter, PRIORITY);
+    }
+
+    /** The editor does not come up open by mistake: without credentials (or with a half-set user) it refuses to start. */
+    void checkAtStart(@Observes StartupEvent start) {
+        if (config.enabled()) {
+            refusal(config.auth()).ifPresent(why -> {
+                throw new IllegalStateException(why);
+            });
+        }
+    }
+
+    /** Why {@code auth} cannot guard an editor, or empty when it can (README, "Security"). */
+    static Optional<String> refusal(WebConfig.Auth auth) {
+        boolean token = auth.token().filter(t -> !t.isBlank()).isPresent();
+        boolean user = auth.username().filter(u -> !u.isBlank()).isPresent();
+        boolean password = auth.password().filter(p -> !p.isEmpty()).isPresent();
+        if (user && !password) {
+            return Optional.of("recaption.web.auth.username is set without a password: set recaption.web.auth.password");
+        }
+        if (!user && password) {
+            return Optional.of("recaption.web.auth.password is set without a user name: set recaption.web.auth.username");
+        }
+        if (user && !RequestReader.isSafeOwner(auth.username().get())) {
+            return Optional.of("recaption.web.auth.username names the owner of the user's jobs: 1-128 characters of"
+                    + " [A-Za-z0-9._@+-] starting with a letter or digit");
+        }
+        if (token && !RequestReader.isSafeOwner(auth.tokenOwner())) {
+            return Optional.of("recaption.web.auth.token-owner must be 1-128 characters of [A-Za-z0-9._@+-] starting"
+                    + " with a letter or digit");
+        }
+        if (!token && !user && !auth.anonymous()) {
+            return Optional.of("the caption editor has no credentials: set recaption.web.auth.token, or "
+                    + "recaption.web.auth.username and recaption.web.auth.password (or recaption.web.auth.anonymous=true "
+                    + "for an editor only you can reach)");
+        }
+        return Optional.empty();
     }
 
     /** The page, its assets and the API: what the web profile adds to the application. */
@@ -69,7 +109,11 @@ public class WebAccess {
                     .putHeader("Referrer-Policy", "no-referrer")
                     .putHeader("X-Frame-Options", "DENY");
         }
-        if (!path.startsWith("/q/health") && !authorized(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+        Optional<String> caller = caller(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (caller.isPresent()) {
+            ctx.put(Caller.OWNER, caller.get());
+        }
+        if (!path.startsWith("/q/health") && caller.isEmpty()) {
             if (config.auth().username().isPresent()) {
                 ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"recaption\", charset=\"UTF-8\"");
             } else {
@@ -90,30 +134,35 @@ public class WebAccess {
         ctx.next();
     }
 
-    /** No credentials configured: everyone passes. Otherwise the bearer token or the basic user and password. */
-    boolean authorized(String header) {
+    /**
+     * Who the request's credentials say is calling: the bearer token's owner ({@code recaption.web.auth.token-owner})
+     * or the basic user; with neither configured, {@code anonymous} on an editor started anonymous (and
+     * {@link #checkAtStart} starts no other). Empty when the credentials are missing or wrong.
+     */
+    Optional<String> caller(String header) {
         WebConfig.Auth auth = config.auth();
         Optional<String> token = auth.token().filter(t -> !t.isBlank());
         Optional<String> user = auth.username().filter(u -> !u.isBlank());
         if (token.isEmpty() && user.isEmpty()) {
-            return true;
+            return auth.anonymous() ? Optional.of(ANONYMOUS) : Optional.empty();
         }
         if (header == null) {
-            return false;
+            return Optional.empty();
         }
         if (token.isPresent() && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return constantTimeEquals(header.substring(7).strip(), token.get());
+            return constantTimeEquals(header.substring(7).strip(), token.get()) ? Optional.of(auth.tokenOwner())
+                    : Optional.empty();
         }
         if (user.isPresent() && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             String expected = user.get() + ":" + auth.password().orElse("");
             try {
                 String given = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-                return constantTimeEquals(given, expected);
+                return constantTimeEquals(given, expected) ? user : Optional.empty();
             } catch (IllegalArgumentException notBase64) {
-                return false;
+                return Optional.empty();
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Compares without returning early, so response times do not tell how much of a guess was right. */

@@ -47,12 +47,27 @@ public interface WebConfig {
     Auth auth();
 
     /**
-     * Optional access control for exposed deployments: with neither set, anyone who reaches the port may use the
-     * editor. Either one alone, or both (a request passes with either).
+     * Access control, closed by default: the editor refuses to start unless a token or a user and password is set
+     * (either one alone, or both: a request passes with either), or {@link #anonymous()} says it may be open.
      */
     interface Auth {
+        /**
+         * Serve without credentials. Only for an editor nobody else can reach: {@code demo} sets it for its loopback
+         * editor; a deployment that forgets its secret must not come up open.
+         */
+        @WithDefault("false")
+        boolean anonymous();
+
         /** A shared token, sent as {@code Authorization: Bearer <token>} (scripts, API clients). */
         Optional<String> token();
+
+        /**
+         * Whom the token's requests are made for: the owner of their jobs (a basic user owns its own, under its name).
+         * Each owner sees only its own jobs.
+         */
+        @WithName("token-owner")
+        @WithDefault("api")
+        String tokenOwner();
 
         /** HTTP basic authentication (browsers ask for it): this user name … */
         Optional<String> username();

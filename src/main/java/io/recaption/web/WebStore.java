@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class WebStore {
 
     private static final int NOT_FOUND = 404;
+    private static final int CONFLICT = 409;
+    private static final int PRECONDITION_FAILED = 412;
     /** Digits of the stamp: {@code Long.MAX_VALUE - epochMillis}, zero-padded, sorts newest first. */
     private static final int STAMP_DIGITS = 19;
 
@@ -65,6 +67,11 @@ public class WebStore {
         return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
+    /** {@code owner}'s folder of uploads: {@code {uploads prefix}{owner}/}. */
+    public String uploadsPrefix(String owner) {
+        return uploadsPrefix() + owner + "/";
+    }
+
     public void putUpload(String key, Path file, String contentType) {
         call(() -> s3.putObject(b -> b.bucket(uploadsBucket()).key(key).contentType(contentType), file));
     }
@@ -88,15 +95,43 @@ public class WebStore {
         return historyFolder(inversionId) + stamp + "-" + editId + ".json";
     }
 
-    public void putRecord(String key, Object record) {
+    /**
+     * Writes a record only if {@code key} has none ({@code If-None-Match: *}): true when this call created it, false
+     * when another request got there first (412) or is writing it right now (S3's 409 for a concurrent conditional
+     * write). Records are written once and never rewritten, so two requests with one id cannot both get in, and the
+     * loser never overwrites (or later deletes) the winner's record; the bucket policy refuses web puts without the
+     * condition (terraform, {@code DenyOverwritableManifestsAndRecords}). A record already there with exactly these
+     * bytes (the creation time and id included) is this call's own, written by a try whose answer was lost.
+     */
+    public boolean createRecord(String key, Object record) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        call(() -> s3.putObject(b -> b.bucket(artifacts.bucket()).key(key).contentType("application/json"),
-                RequestBody.fromBytes(bytes)));
+        boolean created = call(() -> {
+            try {
+                s3.putObject(b -> b.bucket(artifacts.bucket()).key(key).contentType("application/json").ifNoneMatch("*"),
+                        RequestBody.fromBytes(bytes));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+        // the SDK retries a PUT whose answer was lost: the retry's 412 may be our own first try, which landed
+        return created || artifacts.peekJson(key).map(stored -> stored.equals(tree(bytes))).orElse(false);
+    }
+
+    private JsonNode tree(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public <T> Optional<T> record(String key, Class<T> type) {

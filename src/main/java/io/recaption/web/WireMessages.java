@@ -37,11 +37,13 @@ public class WireMessages {
         this.config = config;
     }
 
+    /** {@code owner} is the caller the editor authenticated ({@link Caller}), never a value from the request's body. */
     public Checked<InversionJob> inversion(String inversionId, InversionRequest.Image image, String caption,
-            InversionRequest.Options options) {
+            InversionRequest.Options options, String owner) {
         ObjectNode message = json.createObjectNode();
         message.put("schemaVersion", RequestReader.SCHEMA_VERSION);
         message.put("requestId", inversionId);
+        message.put("owner", owner);
         message.putObject("image").put("bucket", image.bucket()).put("key", image.key());
         if (caption != null) {
             message.put("caption", caption);
@@ -60,10 +62,11 @@ public class WireMessages {
         }
     }
 
-    public Checked<EditJob> edit(String editId, EditRequest request) {
+    public Checked<EditJob> edit(String editId, EditRequest request, String owner) {
         ObjectNode message = json.createObjectNode();
         message.put("schemaVersion", RequestReader.SCHEMA_VERSION);
         message.put("editId", editId);
+        message.put("owner", owner);
         message.put("inversionId", request.inversionId());
         if (request.caption() != null) {
             message.put("caption", request.caption());

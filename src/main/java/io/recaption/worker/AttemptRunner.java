@@ -70,7 +70,8 @@ public class AttemptRunner {
                 }
                 store.upload(attemptPrefix + name, file);
             }
-            byte[] json = spec.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id()));
+            byte[] json = spec.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id(),
+                    spec.owner(wire)));
             boolean created = store.create(prefix + JobEngine.MANIFEST, json).isPresent();
             JobSpec.Published published = created ? spec.published(json)
                     : spec.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
@@ -142,7 +143,7 @@ public class AttemptRunner {
 
     <W, J> StatusTracker tracker(JobSpec<W, J> spec, W wire, String prefix, String hash) {
         return new StatusTracker(store, prefix + ArtifactStore.STATUS, spec.kind(), spec.id(wire), spec.inversionId(wire),
-                hash, config.jobs().statusInterval(), clock);
+                spec.owner(wire), hash, config.jobs().statusInterval(), clock);
     }
 
     static JobFailure timeout(RecaptionConfig config) {

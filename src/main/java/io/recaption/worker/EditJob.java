@@ -1,4 +1,8 @@
 package io.recaption.worker;
 
-/** A validated edit request. */
-public record EditJob(String editId, String inversionId, EditOptions options) {}
+/**
+ * A validated edit request.
+ *
+ * @param owner who asked; null for a request without an owner. Only an inversion of the same owner is edited.
+ */
+public record EditJob(String editId, String inversionId, EditOptions options, String owner) {}

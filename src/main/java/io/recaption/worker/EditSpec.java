@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
@@ -61,6 +63,11 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     }
 
     @Override
+    public String owner(WireRequests.Edit wire) {
+        return wire.owner();
+    }
+
+    @Override
     public EditJob validate(WireRequests.Edit wire) throws JobFailure {
         return validator.edit(wire);
     }
@@ -81,6 +88,13 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
                     "the manifest of inversion '" + job.inversionId() + "' cannot be read"));
         }
         if (manifest.isPresent()) {
+            Provenance provenance = manifest.get().provenance();
+            String owner = provenance == null ? null : provenance.owner();
+            if (!Objects.equals(owner, job.owner())) {
+                // another owner's inversion is, to this request, one that does not exist: its id tells nothing
+                return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_NOT_FOUND,
+                        "no inversion '" + job.inversionId() + "' of this edit's owner"));
+            }
             ModelIdentity made = manifest.get().model();
             ModelIdentity ours = engine.model();
             if (made != null && !made.sameModel(ours)) {
@@ -90,8 +104,10 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
             }
             return new Gate.Proceed();
         }
-        String state = StatusTracker.state(store.readJson(inversion + ArtifactStore.STATUS));
-        if (StatusTracker.FAILED.equals(state)) {
+        Optional<JsonNode> status = store.readJson(inversion + ArtifactStore.STATUS);
+        String state = StatusTracker.state(status);
+        String statusOwner = status.map(s -> s.path("owner").asText(null)).orElse(null);
+        if (StatusTracker.FAILED.equals(state) && Objects.equals(statusOwner, job.owner())) {
             return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_FAILED, "inversion '" + job.inversionId() + "' failed"));
         }
         Duration waited = Duration.between(running.firstSeen(), clock.instant());

@@ -55,6 +55,11 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     }
 
     @Override
+    public String owner(WireRequests.Inversion wire) {
+        return wire.owner();
+    }
+
+    @Override
     public InversionJob validate(WireRequests.Inversion wire) throws JobFailure {
         return validator.inversion(wire);
     }

@@ -40,6 +40,9 @@ interface JobSpec<W, J> {
     /** The job's key prefix ({@code inversions/{id}/} or {@code edits/{id}/}). */
     String prefix(String id);
 
+    /** Who asked (status and manifest record it); null for a request without an owner. */
+    String owner(W wire);
+
     /** The inversion an edit belongs to (status and events name it); null for inversions. */
     String inversionId(W wire);
 

@@ -59,6 +59,7 @@ public final class RequestHash {
         canonical.put("innerSteps", o.innerSteps());
         canonical.put("earlyStopEpsilon", o.earlyStopEpsilon());
         canonical.put("truncateCaption", o.truncateCaption());
+        owner(canonical, job.owner());
         return hash(canonical);
     }
 
@@ -72,7 +73,18 @@ public final class RequestHash {
         canonical.put("localBlend", o.localBlend());
         canonical.put("crossReplaceSteps", o.crossReplaceSteps());
         canonical.put("selfReplaceSteps", o.selfReplaceSteps());
+        owner(canonical, job.owner());
         return hash(canonical);
+    }
+
+    /**
+     * The owner is part of what was asked: one id sent by two owners is a conflict, never one's replay of the
+     * other's result. Absent for a request without one, so that results stored before owners keep their hashes.
+     */
+    private static void owner(Map<String, Object> canonical, String owner) {
+        if (owner != null) {
+            canonical.put("owner", owner);
+        }
     }
 
     private static String hash(Map<String, Object> canonical) {

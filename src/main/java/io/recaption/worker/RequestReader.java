@@ -1,6 +1,7 @@
 package io.recaption.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,9 +33,15 @@ public final class RequestReader {
     /** Ids are used as S3 key segments: UUID-like, no dots, slashes or spaces. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
+    /** Owners: user names, e-mail addresses and token subjects; no slashes, spaces or "..", so one can name a folder. */
+    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}");
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // {"caption": "a cat", "caption": "a dog"} is one request to one reader and another to the next (Jackson
+            // keeps the last, others the first): refused rather than guessed
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private RequestReader() {}
@@ -78,7 +85,8 @@ public final class RequestReader {
                 hasOptions ? optionalNumber(options, "guidanceScale", "options.guidanceScale") : null,
                 hasOptions ? optionalNumber(options, "innerSteps", "options.innerSteps") : null,
                 hasOptions ? optionalNumber(options, "earlyStopEpsilon", "options.earlyStopEpsilon") : null,
-                hasOptions ? optionalBoolean(options, "truncateCaption", "options.truncateCaption") : null);
+                hasOptions ? optionalBoolean(options, "truncateCaption", "options.truncateCaption") : null,
+                owner(root));
     }
 
     public static WireRequests.Edit edit(byte[] value) throws InvalidMessage {
@@ -123,7 +131,23 @@ public final class RequestReader {
                 emphasis,
                 localBlend,
                 optionalNumber(root, "crossReplaceSteps", "crossReplaceSteps"),
-                optionalNumber(root, "selfReplaceSteps", "selfReplaceSteps"));
+                optionalNumber(root, "selfReplaceSteps", "selfReplaceSteps"),
+                owner(root));
+    }
+
+    /** Whether {@code owner} can name who asked: a user name, an e-mail address, a token's subject. */
+    public static boolean isSafeOwner(String owner) {
+        return owner != null && OWNER.matcher(owner).matches() && !owner.contains("..");
+    }
+
+    /** The optional {@code owner}: who asked (the caption editor's caller); refused when it could not be one. */
+    private static String owner(JsonNode root) throws InvalidMessage {
+        String owner = optionalText(root, "owner", "owner");
+        if (owner != null && !isSafeOwner(owner)) {
+            throw new InvalidMessage(ErrorCode.INVALID_ID, "'owner' must be 1-128 characters of [A-Za-z0-9._@+-] starting"
+                    + " with a letter or digit, got '" + clip(owner) + "'");
+        }
+        return owner;
     }
 
     /** The record as a JSON object of a schema version this worker speaks. */
@@ -145,7 +169,11 @@ public final class RequestReader {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidMessage(ErrorCode.NOT_JSON, "record value is not JSON: " + clip(e.getOriginalMessage()));
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (why.startsWith("Duplicate field")) {
+                throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "a request names a field twice: " + clip(why));
+            }
+            throw new InvalidMessage(ErrorCode.NOT_JSON, "record value is not JSON: " + clip(why));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "a request must be a JSON object, got " + kind(root));
@@ -224,7 +252,7 @@ public final class RequestReader {
     }
 
     /** Reasons quote user input: short (a caption may be a megabyte) and without control characters. */
-    static String clip(String text) {
+    public static String clip(String text) {
         return LogSafe.text(text);
     }
 }

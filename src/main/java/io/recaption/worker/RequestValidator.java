@@ -70,7 +70,7 @@ public class RequestValidator {
                     + " of " + options.method().label() + " cost " + cost + " UNet evaluations, at most "
                     + limits.maxUnetEvaluations() + " are accepted");
         }
-        return new InversionJob(request.requestId(), image, caption, options);
+        return new InversionJob(request.requestId(), image, caption, options, request.owner());
     }
 
     public EditJob edit(WireRequests.Edit request) throws JobFailure {
@@ -107,7 +107,7 @@ public class RequestValidator {
                 localBlend,
                 real("crossReplaceSteps", request.crossReplaceSteps(), defaults.crossReplaceSteps(), 0, 1),
                 real("selfReplaceSteps", request.selfReplaceSteps(), defaults.selfReplaceSteps(), 0, 1));
-        return new EditJob(request.editId(), request.inversionId(), options);
+        return new EditJob(request.editId(), request.inversionId(), options, request.owner());
     }
 
     /** The allowed input buckets: {@code recaption.input.buckets}, or the artifacts bucket. */

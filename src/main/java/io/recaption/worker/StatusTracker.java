@@ -38,8 +38,8 @@ public final class StatusTracker {
     private Instant startedAt;
     private Instant lastProgressWrite = Instant.MIN;
 
-    StatusTracker(ArtifactStore store, String key, JobKind kind, String id, String inversionId, String requestHash,
-            Duration interval, Clock clock) {
+    StatusTracker(ArtifactStore store, String key, JobKind kind, String id, String inversionId, String owner,
+            String requestHash, Duration interval, Clock clock) {
         this.store = store;
         this.key = key;
         this.interval = interval;
@@ -49,6 +49,10 @@ public final class StatusTracker {
         status.put("id", id);
         if (inversionId != null) {
             status.put("inversionId", inversionId);
+        }
+        if (owner != null) {
+            // who asked: the caption editor shows a job published to Kafka directly to its owner only
+            status.put("owner", owner);
         }
         if (requestHash != null) {
             status.put("requestHash", requestHash);

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Requests as read from the wire (DESIGN §5): shape and field types checked, values not yet; absent optional
- * fields are null. {@link RequestValidator} turns them into jobs.
+ * fields are null. {@link RequestValidator} turns them into jobs. {@code owner} is who asked (the caption editor sets
+ * the caller it authenticated; DESIGN §5): null for a request without one.
  */
 final class WireRequests {
 
@@ -21,7 +22,8 @@ final class WireRequests {
             Double guidanceScale,
             Double innerSteps,
             Double earlyStopEpsilon,
-            Boolean truncateCaption) {}
+            Boolean truncateCaption,
+            String owner) {}
 
     record Edit(
             String editId,
@@ -30,5 +32,6 @@ final class WireRequests {
             Map<String, Double> emphasis,
             List<String> localBlend,
             Double crossReplaceSteps,
-            Double selfReplaceSteps) {}
+            Double selfReplaceSteps,
+            String owner) {}
 }

@@ -71,7 +71,7 @@ class WebApiFlowTest {
         JsonNode uploaded = upload(api, photo);
         assertEquals(SharedStack.UPLOADS_BUCKET, uploaded.path("bucket").asText(), "the first input bucket");
         String key = uploaded.path("key").asText();
-        assertTrue(key.matches("uploads/[0-9a-f-]{36}\\.png"), key);
+        assertTrue(key.matches("uploads/anonymous/[0-9a-f-]{36}\\.png"), "the caller's own folder: " + key);
         try (var s3 = SharedStack.get().s3().client()) {
             var head = s3.headObject(b -> b.bucket(SharedStack.UPLOADS_BUCKET).key(key));
             assertEquals("image/png", head.contentType(), "the type read from the content is stored");

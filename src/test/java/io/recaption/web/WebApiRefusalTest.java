@@ -17,7 +17,14 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +73,8 @@ class WebApiRefusalTest {
         String key = WebApiFlowTest.upload(api, TestImages.photo()).path("key").asText();
         refused(api.postJson("/api/inversions", "{not json"), 400, "INVALID_REQUEST");
         refused(api.postJson("/api/inversions", "{\"caption\":\"a cat\"}"), 400, "MISSING_FIELD");
+        refused(api.postJson("/api/inversions", "{\"image\":{\"key\":\"" + key + "\"},\"caption\":\"a cat\",\"caption\":\"a dog\"}"),
+                400, "INVALID_REQUEST");
         refused(api.postJson("/api/inversions", "{\"image\":{},\"caption\":\"a cat\"}"), 400, "MISSING_FIELD");
         // the editor's own validator knows of no captioning model (recaption.captioner.path is a worker's setting)
         refused(api.postJson("/api/inversions", inversion(key, null, r -> {})), 400, "CAPTION_REQUIRED");
@@ -98,6 +107,45 @@ class WebApiRefusalTest {
                 "ID_CONFLICT");
         assertEquals("succeeded", api.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT)
                 .path("status").path("state").asText());
+    }
+
+    /**
+     * Requests racing for one chosen id with different captions: the web's record is a conditional create, so one
+     * gets in (202) and every other is told of the conflict (409), and the job is the winner's (the loser's record
+     * neither overwrites the winner's nor is published).
+     */
+    @Test
+    void aRaceForOneIdHasOneWinner() throws Exception {
+        String key = WebApiFlowTest.upload(api, TestImages.photo()).path("key").asText();
+        String id = "raced-" + UUID.randomUUID();
+        int racers = 6;
+        CyclicBarrier start = new CyclicBarrier(racers);
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < racers; i++) {
+                ObjectNode request = inversion(key, "racer " + i + " " + id, r -> r.put("inversionId", id));
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return new ApiClient(base.toURI()).postJson("/api/inversions", request);
+                }));
+            }
+            List<Integer> accepted = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                HttpResponse<byte[]> answer = answers.get(i).get(1, TimeUnit.MINUTES);
+                if (answer.statusCode() == 202) {
+                    accepted.add(i);
+                } else {
+                    refused(answer, 409, "ID_CONFLICT");
+                }
+            }
+            assertEquals(1, accepted.size(), "exactly one racer got in: " + accepted);
+            JsonNode done = api.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
+            assertEquals("succeeded", done.path("status").path("state").asText(), done.toString());
+            assertEquals("racer " + accepted.get(0) + " " + id, done.path("caption").asText(), "the winner's job");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -144,7 +192,7 @@ class WebApiRefusalTest {
     /** A request the web accepts but the worker fails: its status says why, and it cannot be edited. */
     @Test
     void aFailedInversionShowsTheWorkersCodeAndCannotBeEdited() {
-        String missing = "uploads/" + UUID.randomUUID() + ".png";
+        String missing = "uploads/anonymous/" + UUID.randomUUID() + ".png";
         String id = json(api.postJson("/api/inversions", inversion(missing, "a cat", r -> {})), 202).path("inversionId").asText();
         JsonNode failed = api.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
         System.out.println("failed: " + failed);

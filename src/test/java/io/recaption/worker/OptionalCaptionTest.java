@@ -55,7 +55,7 @@ class OptionalCaptionTest {
         String none = RequestHash.inversion(captionLess, "\"etag\"");
         assertEquals(none, RequestHash.inversion(captionLess, "\"etag\""), "the same request hashes the same");
         for (String caption : List.of("a cat", "null", "model", "captionBy", "")) {
-            InversionJob captioned = new InversionJob("r1", captionLess.image(), caption, captionLess.options());
+            InversionJob captioned = new InversionJob("r1", captionLess.image(), caption, captionLess.options(), null);
             assertNotEquals(none, RequestHash.inversion(captioned, "\"etag\""), "no caption vs \"" + caption + "\"");
         }
         assertNotEquals(none, RequestHash.inversion(captionLess, "\"other\""), "another photo is other content");

@@ -3,6 +3,7 @@ package io.recaption.worker;
 import io.recaption.inversion.InversionMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -156,6 +157,16 @@ class RequestValidatorTest {
     void trailingGarbageIsNotJson() {
         assertEquals(ErrorCode.NOT_JSON, assertThrows(InvalidMessage.class, () -> RequestReader.inversion(bytes(
                 "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\"} {}"))).code());
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() {
+        InvalidMessage twice = assertThrows(InvalidMessage.class, () -> RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\", \"caption\": \"a dog\"}")));
+        assertEquals(ErrorCode.INVALID_MESSAGE, twice.code());
+        assertTrue(twice.getMessage().contains("'caption'"), twice.getMessage());
+        assertEquals(ErrorCode.INVALID_MESSAGE, assertThrows(InvalidMessage.class, () -> RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"inversionId\": \"i2\", \"caption\": \"a cat\"}"))).code());
     }
 
     private static WireRequests.Inversion inversion(String key, String bucket) throws InvalidMessage {

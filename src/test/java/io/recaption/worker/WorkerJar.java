@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * the test engine's package, augmented by Quarkus as {@code mvn package} would (the way Quarkus's own
  * prod-mode tests do it). Tests run it as a child process, so it can be killed.
  */
-final class WorkerJar {
+public final class WorkerJar {
 
     private WorkerJar() {}
 
@@ -26,7 +26,7 @@ final class WorkerJar {
      * Builds into {@code target/worker-under-test} and returns the runnable jar; a jar built there from the
      * same classes (none changed since) is reused, so the process tests of one build augment once.
      */
-    static Path build() throws Exception {
+    public static Path build() throws Exception {
         Path project = Path.of("").toAbsolutePath();
         Path classes = project.resolve("target/classes");
         Path testClasses = project.resolve("target/test-classes");
