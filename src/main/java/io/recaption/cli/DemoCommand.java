@@ -48,6 +48,12 @@ import software.amazon.awssdk.services.s3.S3Client;
                 + " results are and what the detectors read in the edited images.")
 public class DemoCommand implements Callable<Integer> {
 
+    /**
+     * Whose jobs the demo's requests are: the owner of everything done on its open editor ({@code anonymous}), so that
+     * the editor shows the demo's inversion and its edits (the API serves a job to its owner only; README, Security).
+     */
+    private static final String OWNER = "anonymous";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UPLOADS = "recaption-uploads";
     private static final String ARTIFACTS = "recaption-artifacts";
@@ -130,6 +136,7 @@ public class DemoCommand implements Callable<Integer> {
                 ObjectNode request = JSON.createObjectNode();
                 request.put("schemaVersion", 1);
                 request.put("requestId", inversionId);
+                request.put("owner", OWNER);
                 request.putObject("image").put("bucket", UPLOADS).put("key", photoKey);
                 request.put("caption", scene.caption());
                 request.putObject("options").put("steps", steps).put("innerSteps", innerSteps);
@@ -190,6 +197,7 @@ public class DemoCommand implements Callable<Integer> {
         edit.put("schemaVersion", 1);
         edit.put("editId", "demo-edit-" + UUID.randomUUID());
         edit.put("inversionId", inversionId);
+        edit.put("owner", OWNER);
         edit.put("caption", caption);
         return edit;
     }
@@ -277,7 +285,7 @@ public class DemoCommand implements Callable<Integer> {
         System.out.println("  caption editor           " + editor.baseUri() + "  (edit the demo's photo in the browser)");
         System.out.println("publish another edit of the same inversion, e.g. with Kafka's console producer:");
         String message = "{\"schemaVersion\":1,\"editId\":\"my-edit-1\",\"inversionId\":\"" + inversionId
-                + "\",\"caption\":\"" + scene.edits().get(0).caption() + "\",\"emphasis\":{\"" + scene.edits().get(0)
+                + "\",\"owner\":\"" + OWNER + "\",\"caption\":\"" + scene.edits().get(0).caption() + "\",\"emphasis\":{\"" + scene.edits().get(0)
                 .blendWords().get(0) + "\":2}}";
         System.out.println("  echo '" + message + "' | kafka-console-producer.sh --bootstrap-server " + bootstrap
                 + " --topic edit-requests");
