@@ -53,13 +53,15 @@ RUN libtorch.sh cpu-natives /tmp/app-lib "${PYTORCH_VERSION}" /opt/libtorch/lib 
  && rm -rf /tmp/app-lib
 
 # CUDA 12.8: the official libtorch "shared-with-deps" zip (it carries cudart, cuBLAS, cuDNN, NCCL; the
-# node supplies only the driver). Override LIBTORCH_URL for a mirror; set LIBTORCH_SHA256 to pin it.
+# node supplies only the driver). Override LIBTORCH_URL for a mirror. LIBTORCH_SHA256 is required: the build
+# refuses a zip it cannot check (the download is 2.5 GB of native code that runs with the worker's rights).
 FROM libtorch-tools AS libtorch-cu128
 ARG PYTORCH_VERSION
 ARG LIBTORCH_URL=https://download.pytorch.org/libtorch/cu128/libtorch-cxx11-abi-shared-with-deps-${PYTORCH_VERSION}%2Bcu128.zip
-ARG LIBTORCH_SHA256=
-RUN curl -fsSL --retry 3 -o /tmp/libtorch.zip "${LIBTORCH_URL}" \
- && if [ -n "${LIBTORCH_SHA256}" ]; then echo "${LIBTORCH_SHA256}  /tmp/libtorch.zip" | sha256sum -c -; fi \
+ARG LIBTORCH_SHA256
+RUN { test -n "${LIBTORCH_SHA256}" || { echo "LIBTORCH_SHA256 is required: the SHA-256 of ${LIBTORCH_URL}" >&2; exit 1; }; } \
+ && curl -fsSL --retry 3 -o /tmp/libtorch.zip "${LIBTORCH_URL}" \
+ && echo "${LIBTORCH_SHA256}  /tmp/libtorch.zip" | sha256sum -c - \
  && libtorch.sh zip-natives /tmp/libtorch.zip "${PYTORCH_VERSION}" cu128 /opt/libtorch/lib \
  && rm /tmp/libtorch.zip
 COPY --from=app /quarkus-app/lib/main /tmp/app-lib

@@ -49,7 +49,7 @@ public final class ImageFiles {
                 return withReader(input, limits, (reader, header) -> header);
             }
         } catch (IOException e) {
-            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be read: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be read (corrupt or truncated)", e);
         }
     }
 
@@ -66,7 +66,7 @@ public final class ImageFiles {
             BufferedImage image = withReader(input, limits, (reader, header) -> reader.read(0));
             return ExifOrientation.apply(toRgb(image), ExifOrientation.read(bytes));
         } catch (IOException e) {
-            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded (corrupt or truncated)", e);
         }
     }
 
@@ -100,7 +100,7 @@ public final class ImageFiles {
                 throw rejected;
             }
             // ImageIO readers throw unchecked exceptions on some corrupt files as well
-            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded: " + e.getMessage(), e);
+            throw new InputRejectedException(Refusal.NOT_AN_IMAGE, "the image cannot be decoded (corrupt or truncated)", e);
         } finally {
             reader.dispose();
         }

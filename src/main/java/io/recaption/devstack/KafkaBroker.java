@@ -6,9 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,35 +30,67 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /** SCRAM's mechanism on the SASL listener: SHA-512, as MSK and Confluent offer it. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /** One SCRAM user the broker knows from its first start (written into its storage by {@code format}). */
+    public record ScramUser(String name, String password) {
+
+        /** The client settings (Kafka's keys) that log in as this user on {@link #saslBootstrapServers()}. */
+        public Map<String, String> clientConfig() {
+            return Map.of(
+                    "security.protocol", "SASL_PLAINTEXT",
+                    "sasl.mechanism", SCRAM_MECHANISM,
+                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + name + "\" password=\"" + password + "\";");
+        }
+    }
+
     private ChildJvm process;
     private final int port;
+    private final int saslPort;
     private final List<String> jvm;
     private final Path dir;
 
-    private KafkaBroker(ChildJvm process, int port, List<String> jvm, Path dir) {
+    private KafkaBroker(ChildJvm process, int port, int saslPort, List<String> jvm, Path dir) {
         this.process = process;
         this.port = port;
+        this.saslPort = saslPort;
         this.jvm = jvm;
         this.dir = dir;
     }
 
     /** Starts a broker with empty data in {@code dir} (anything there before is deleted). */
     public static KafkaBroker start(Path jarsDir, Path dir) {
+        return start(jarsDir, dir, Optional.empty());
+    }
+
+    /**
+     * Starts a broker with empty data in {@code dir}; with {@code scram}, a second listener on
+     * {@link #saslBootstrapServers()} takes SASL/SCRAM-SHA-512 logins of that user only (the plaintext listener
+     * stays, for the broker itself and the tests' own clients).
+     */
+    public static KafkaBroker start(Path jarsDir, Path dir, Optional<ScramUser> scram) {
         if (!Files.isDirectory(jarsDir)) {
             throw new IllegalStateException("no Kafka jars in " + jarsDir + " (they are copied there by `mvn package`)");
         }
         int port = ChildJvm.freePort();
         int controllerPort = ChildJvm.freePort();
+        int saslPort = scram.isPresent() ? ChildJvm.freePort() : -1;
+        String sasl = scram.isPresent() ? ",SASL_PLAINTEXT://127.0.0.1:" + saslPort : "";
         Path data = dir.resolve("data");
         Path properties = dir.resolve("server.properties");
         String config = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + sasl,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                scram.isPresent() ? "sasl.enabled.mechanisms=" + SCRAM_MECHANISM : "",
+                scram.isPresent() ? "listener.name.sasl_plaintext." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT)
+                        + ".sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;" : "",
                 "inter.broker.listener.name=PLAINTEXT",
                 "log.dirs=" + data.toAbsolutePath(),
                 "num.partitions=1",
@@ -79,11 +114,13 @@ public final class KafkaBroker implements AutoCloseable {
         List<String> jvm = List.of("-cp", classpath, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.awt.headless=true");
         String clusterId = base64Uuid();
-        ChildJvm.run("kafka-format", jvm,
-                List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", properties.toString()),
-                dir.resolve("kafka.log"), dir, START_TIMEOUT);
+        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
+                properties.toString()));
+        scram.ifPresent(user -> format.addAll(List.of("--add-scram",
+                SCRAM_MECHANISM + "=[name=" + user.name() + ",password=" + user.password() + "]")));
+        ChildJvm.run("kafka-format", jvm, format, dir.resolve("kafka.log"), dir, START_TIMEOUT);
         ChildJvm process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", properties.toString()), dir.resolve("kafka.log"), dir);
-        KafkaBroker broker = new KafkaBroker(process, port, jvm, dir);
+        KafkaBroker broker = new KafkaBroker(process, port, saslPort, jvm, dir);
         try {
             process.awaitPort(port, START_TIMEOUT);
             broker.awaitController();
@@ -96,6 +133,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SCRAM listener of a broker started with a {@link ScramUser}. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker was started without SCRAM");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     public Admin admin() {

@@ -3,6 +3,8 @@ package io.recaption.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.recaption.worker.ErrorCode;
 import io.recaption.worker.RecaptionConfig;
@@ -16,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The editor's front door, a Vert.x filter ahead of the page and every endpoint: outside the {@code web} profile the
@@ -39,11 +45,15 @@ public class WebAccess {
     private final WebConfig config;
     private final RecaptionConfig worker;
     private final ObjectMapper json;
+    private final JWTParser jwts;
+    /** Uploads received right now. */
+    private final AtomicInteger uploads = new AtomicInteger();
 
-    public WebAccess(WebConfig config, RecaptionConfig worker, ObjectMapper json) {
+    public WebAccess(WebConfig config, RecaptionConfig worker, ObjectMapper json, JWTParser jwts) {
         this.config = config;
         this.worker = worker;
         this.json = json;
+        this.jwts = jwts;
     }
 
     void register(@Observes Filters filters) {
@@ -53,15 +63,26 @@ public class WebAccess {
     /** The editor does not come up open by mistake: without credentials (or with a half-set user) it refuses to start. */
     void checkAtStart(@Observes StartupEvent start) {
         if (config.enabled()) {
-            refusal(config.auth()).ifPresent(why -> {
+            Config settings = ConfigProvider.getConfig();
+            boolean keys = settings.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent()
+                    || settings.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent();
+            boolean issuer = settings.getOptionalValue("mp.jwt.verify.issuer", String.class).isPresent();
+            refusal(config.auth(), keys && issuer).ifPresent(why -> {
                 throw new IllegalStateException(why);
             });
         }
     }
 
-    /** Why {@code auth} cannot guard an editor, or empty when it can (README, "Security"). */
-    static Optional<String> refusal(WebConfig.Auth auth) {
-        boolean token = auth.token().filter(t -> !t.isBlank()).isPresent();
+    /**
+     * Why {@code auth} cannot guard an editor, or empty when it can (README, "Security"); {@code jwtVerifiable}: the
+     * issuer's keys and name are configured.
+     */
+    static Optional<String> refusal(WebConfig.Auth auth, boolean jwtVerifiable) {
+        if (auth.jwt() && !jwtVerifiable) {
+            return Optional.of("recaption.web.auth.jwt needs the issuer's keys (mp.jwt.verify.publickey.location) and"
+                    + " its name (mp.jwt.verify.issuer)");
+        }
+        boolean token = auth.token().filter(t -> !t.isBlank()).isPresent() || auth.jwt();
         boolean user = auth.username().filter(u -> !u.isBlank()).isPresent();
         boolean password = auth.password().filter(p -> !p.isEmpty()).isPresent();
         if (user && !password) {
@@ -130,6 +151,15 @@ public class WebAccess {
                         "the upload has " + length.get() + " bytes, at most " + max + " are accepted");
                 return;
             }
+            // counted from its headers to its answer (or its connection's end): a slow upload holds its slot
+            if (uploads.incrementAndGet() > config.maxConcurrentUploads()) {
+                uploads.decrementAndGet();
+                ctx.response().putHeader("Retry-After", "5");
+                refuse(ctx, 429, WebCode.TOO_MANY_UPLOADS.name(), "the editor takes " + config.maxConcurrentUploads()
+                        + " uploads at once; try again in a few seconds");
+                return;
+            }
+            ctx.addEndHandler(ended -> uploads.decrementAndGet());
         }
         ctx.next();
     }
@@ -143,15 +173,18 @@ public class WebAccess {
         WebConfig.Auth auth = config.auth();
         Optional<String> token = auth.token().filter(t -> !t.isBlank());
         Optional<String> user = auth.username().filter(u -> !u.isBlank());
-        if (token.isEmpty() && user.isEmpty()) {
+        if (token.isEmpty() && user.isEmpty() && !auth.jwt()) {
             return auth.anonymous() ? Optional.of(ANONYMOUS) : Optional.empty();
         }
         if (header == null) {
             return Optional.empty();
         }
-        if (token.isPresent() && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return constantTimeEquals(header.substring(7).strip(), token.get()) ? Optional.of(auth.tokenOwner())
-                    : Optional.empty();
+        if ((token.isPresent() || auth.jwt()) && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String given = header.substring(7).strip();
+            if (token.isPresent() && constantTimeEquals(given, token.get())) {
+                return Optional.of(auth.tokenOwner());
+            }
+            return auth.jwt() ? jwtSubject(given) : Optional.empty();
         }
         if (user.isPresent() && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             String expected = user.get() + ":" + auth.password().orElse("");
@@ -163,6 +196,21 @@ public class WebAccess {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The subject of a bearer JWT that smallrye-jwt verifies (signature by the issuer's keys, issuer, expiry; an
+     * unsigned {@code alg: none} token is refused); empty for any token that does not verify, or whose subject
+     * could not name an owner.
+     */
+    private Optional<String> jwtSubject(String raw) {
+        try {
+            JsonWebToken verified = jwts.parse(raw);
+            String subject = verified.getSubject();
+            return RequestReader.isSafeOwner(subject) ? Optional.of(subject) : Optional.empty();
+        } catch (ParseException refused) {
+            return Optional.empty();
+        }
     }
 
     /** Compares without returning early, so response times do not tell how much of a guess was right. */

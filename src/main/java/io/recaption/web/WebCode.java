@@ -21,6 +21,8 @@ public enum WebCode {
     KAFKA_UNAVAILABLE,
     /** recaption.web.auth.* is set and the request carries neither the token nor the user and password. */
     UNAUTHORIZED,
+    /** More uploads at once than {@code recaption.web.max-concurrent-uploads}: try again shortly (429). */
+    TOO_MANY_UPLOADS,
     /** A failure of the web itself; the message says what. */
     INTERNAL_ERROR
 }

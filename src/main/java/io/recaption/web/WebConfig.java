@@ -44,6 +44,14 @@ public interface WebConfig {
     @WithDefault("false")
     boolean modelCaptions();
 
+    /**
+     * Uploads received at once, each spooled to a temporary file of up to {@code recaption.limits.max-image-bytes}:
+     * one more is answered 429, so a flood of slow uploads cannot fill the pod's disk or hold every thread.
+     */
+    @WithName("max-concurrent-uploads")
+    @WithDefault("4")
+    int maxConcurrentUploads();
+
     Auth auth();
 
     /**
@@ -68,6 +76,14 @@ public interface WebConfig {
         @WithName("token-owner")
         @WithDefault("api")
         String tokenOwner();
+
+        /**
+         * Accept bearer tokens that are signed JWTs (an OIDC provider's access tokens), verified by smallrye-jwt
+         * against the issuer's keys ({@code mp.jwt.verify.publickey.location}: a PEM or JWKS file or URL) and its
+         * name ({@code mp.jwt.verify.issuer}), expiry included; the token's subject ({@code sub}) owns its jobs.
+         */
+        @WithDefault("false")
+        boolean jwt();
 
         /** HTTP basic authentication (browsers ask for it): this user name … */
         Optional<String> username();

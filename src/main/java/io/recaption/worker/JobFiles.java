@@ -2,8 +2,11 @@ package io.recaption.worker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -12,6 +15,8 @@ import org.jboss.logging.Logger;
 final class JobFiles implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(JobFiles.class);
+    /** Every job folder's name starts so ({@code recaption-{id}-{random}}). */
+    static final String PREFIX = "recaption-";
 
     private final Path root;
 
@@ -21,12 +26,42 @@ final class JobFiles implements AutoCloseable {
 
     static JobFiles create(RecaptionConfig config, String id) {
         try {
-            Path base = config.jobs().workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Path base = base(config);
             Files.createDirectories(base);
-            return new JobFiles(Files.createTempDirectory(base, "recaption-" + id + "-"));
+            return new JobFiles(Files.createTempDirectory(base, PREFIX + id + "-"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the job's work folder", e);
         }
+    }
+
+    /**
+     * Removes the job folders a crashed worker left in {@code base}: folders named as {@link #create} names them
+     * and last changed before {@code before}. Only folders older than a job may live ({@code before} is now less
+     * twice the job deadline): another process sharing the folder may be running a job in a younger one. Returns
+     * how many were removed.
+     */
+    static int sweep(Path base, Instant before) {
+        if (!Files.isDirectory(base)) {
+            return 0;
+        }
+        int swept = 0;
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(base, PREFIX + "*")) {
+            for (Path folder : folders) {
+                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                    new JobFiles(folder).close();
+                    swept += Files.exists(folder, LinkOption.NOFOLLOW_LINKS) ? 0 : 1;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not sweep %s: %s", base, e.getMessage());
+        }
+        return swept;
+    }
+
+    /** The work folder jobs of this configuration use. */
+    static Path base(RecaptionConfig config) {
+        return config.jobs().workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** A sub-folder, created. */

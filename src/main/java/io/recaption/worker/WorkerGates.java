@@ -4,7 +4,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -49,6 +51,13 @@ public class WorkerGates {
     void onStart(@Observes StartupEvent event) {
         if (!config.model().preload()) {
             return;
+        }
+        // a worker killed mid-job leaves its job folder (inputs, latents: up to gigabytes) behind; no job of this
+        // process has started yet, and one of another process sharing the folder is younger than two deadlines
+        Path work = JobFiles.base(config);
+        int swept = JobFiles.sweep(work, Instant.now().minus(config.jobs().deadline().multipliedBy(2)));
+        if (swept > 0) {
+            LOG.infof("removed %d job folders a stopped worker left in %s", swept, work);
         }
         engine.ready();
         captioner.ready();

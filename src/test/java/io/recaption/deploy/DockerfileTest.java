@@ -71,6 +71,20 @@ class DockerfileTest {
                 "a flavor without a libtorch stage must not resolve");
     }
 
+    /** The CUDA libtorch is downloaded: the build checks it against a SHA-256 it must be given, or fails. */
+    @Test
+    void theDownloadedLibtorchIsCheckedAlways() {
+        Dockerfile.Stage gpu = dockerfile().stage("libtorch-" + GPU_FLAVOR).orElseThrow();
+        String download = gpu.arguments("RUN").stream().filter(run -> run.contains("curl")).findFirst().orElseThrow();
+        int fetched = download.indexOf("curl");
+        int required = download.indexOf("test -n \"${LIBTORCH_SHA256}\" ||");
+        assertTrue(required >= 0 && required < fetched, "the build stops before downloading without a checksum: " + download);
+        assertTrue(download.contains("echo \"${LIBTORCH_SHA256}  /tmp/libtorch.zip\" | sha256sum -c -"), download);
+        assertFalse(download.contains("if [ -n \"${LIBTORCH_SHA256}\" ]"), "the check is not optional: " + download);
+        assertFalse(gpu.arguments("ARG").stream().anyMatch(arg -> arg.startsWith("LIBTORCH_SHA256=")),
+                "no default checksum to fall back on");
+    }
+
     @Test
     void runtimeSelectsTheImagesLibtorchOffline() {
         Dockerfile dockerfile = dockerfile();

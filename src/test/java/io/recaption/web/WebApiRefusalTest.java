@@ -13,9 +13,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.recaption.worker.SharedStack;
 import io.recaption.worker.TestImages;
 import io.recaption.worker.WorkerTestProfile;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +59,10 @@ class WebApiRefusalTest {
         System.out.println(status + " " + error);
         assertEquals(code, error.path("code").asText(), error.toString());
         assertFalse(error.path("message").asText().isBlank(), "a message for people: " + error);
+        String message = error.path("message").asText();
+        for (String internal : List.of("java.", "jackson", "Exception", "`")) {
+            assertFalse(message.contains(internal), "the API's words, not the parser's (" + internal + "): " + error);
+        }
     }
 
     @Test
@@ -66,6 +75,54 @@ class WebApiRefusalTest {
                 "IMAGE_TOO_LARGE");
         // a few hundred kilobytes that declare 30000² pixels: refused from the header, never decoded
         refused(api.send("POST", "/api/uploads", "image/png", TestImages.decompressionBomb(30_000)), 413, "IMAGE_TOO_LARGE");
+    }
+
+    /**
+     * Uploads that stall mid-body (raw HTTP/1.1: headers and half the photo, then nothing) hold their slots; one
+     * more is turned away with 429 at once (not queued behind them), and the slots come back when they end.
+     */
+    @Test
+    void uploadsBeyondTheLimitAreTurnedAway() throws Exception {
+        byte[] photo = TestImages.photo();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < WebTestProfile.MAX_CONCURRENT_UPLOADS; i++) {
+                Socket socket = new Socket(base.getHost(), base.getPort());
+                socket.setSoTimeout(60_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/uploads HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                        + "\r\nContent-Type: image/png\r\nContent-Length: " + photo.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(photo, 0, photo.length / 2);
+                out.flush();
+                stalled.add(socket);
+            }
+            HttpResponse<byte[]> turnedAway = null;
+            for (int tries = 0; tries < 50 && turnedAway == null; tries++) {
+                HttpResponse<byte[]> answer = api.send("POST", "/api/uploads", "image/png", photo);
+                if (answer.statusCode() == 429) {
+                    turnedAway = answer;
+                } else {
+                    assertEquals(201, answer.statusCode(), "while the stalled uploads are not yet in");
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(turnedAway != null, "an upload beyond the limit was turned away");
+            refused(turnedAway, 429, "TOO_MANY_UPLOADS");
+            assertTrue(turnedAway.headers().firstValue("Retry-After").isPresent(), "it says when to try again");
+            for (Socket socket : stalled) {
+                socket.getOutputStream().write(photo, photo.length / 2, photo.length - photo.length / 2);
+                socket.getOutputStream().flush();
+                String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine();
+                assertEquals("HTTP/1.1 201 Created", status, "a slow upload still lands");
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+        json(api.send("POST", "/api/uploads", "image/png", photo), 201);
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.util.Set;
  */
 public class WebTestProfile implements QuarkusTestProfile {
 
+    /** Uploads the tests' editor takes at once. */
+    public static final int MAX_CONCURRENT_UPLOADS = 2;
+
     @Override
     public String getConfigProfile() {
         return "web";
@@ -44,6 +47,7 @@ public class WebTestProfile implements QuarkusTestProfile {
                 "quarkus.http.test-port", "0"));
         // the tests' editor is on loopback: open, as demo's is (WebLockedDownTest and WebStartTest check the closed one)
         config.put("recaption.web.auth.anonymous", "true");
+        config.put("recaption.web.max-concurrent-uploads", String.valueOf(MAX_CONCURRENT_UPLOADS));
         for (String channel : List.of("incoming.inversion-requests", "incoming.edit-requests", "outgoing.inversion-events",
                 "outgoing.edit-events")) {
             config.put("%web.mp.messaging." + channel + ".enabled", "true");
