@@ -3,12 +3,12 @@ package io.recaption.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.jwt.auth.principal.JWTParser;
-import io.smallrye.jwt.auth.principal.ParseException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.recaption.worker.ErrorCode;
 import io.recaption.worker.RecaptionConfig;
 import io.recaption.worker.RequestReader;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -25,10 +25,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The editor's front door, a Vert.x filter ahead of the page and every endpoint: outside the {@code web} profile the
- * page and /api do not exist (404); inside it, the shared token or basic authentication
- * ({@code recaption.web.auth.*}, required unless the editor is started anonymous; health probes stay open), security headers (same-origin scripts, styles and
- * images only, no framing, no sniffing, no referrer), and uploads larger than the worker accepts refused from
- * their Content-Length before any byte is read. CORS stays Quarkus's default: off.
+ * page and /api do not exist (404); inside it, the shared token, a verified JWT or basic authentication
+ * ({@code recaption.web.auth.*}, required unless the editor is started anonymous; health probes stay open), which
+ * names the caller ({@link Caller}), security headers (same-origin scripts, styles and images only, no framing, no
+ * sniffing, no referrer), uploads larger than the worker accepts refused from their Content-Length before any byte
+ * is read, and at most {@code recaption.web.max-concurrent-uploads} uploads at once. CORS stays Quarkus's default: off.
  */
 @ApplicationScoped
 public class WebAccess {
