@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * One attempt of a job whose lease we hold: fetch, run the engine (progress → status, deadline and lease
+ * One attempt of a job whose lease we hold: fetch, wait for the model's turn ({@link EngineTurns}), run the engine (progress → status, deadline and lease
  * checked between steps), upload the outputs under the attempt's own prefix (retried until the deadline:
  * finished work is never thrown away for an outage), then publish the manifest with {@code If-None-Match: *}.
  * The run whose manifest lands wins; a run that finds one there deletes its files and answers from the
@@ -27,10 +27,12 @@ public class AttemptRunner {
     private final RecaptionConfig config;
     private final JobMetrics metrics;
     private final Event<JobMilestone> milestones;
+    private final EngineTurns turns;
     private final Clock clock = Clock.systemUTC();
 
     public AttemptRunner(ArtifactStore store, LeaseKeeper keeper, WorkerIdentity worker, RecaptionConfig config,
-            JobMetrics metrics, Event<JobMilestone> milestones) {
+            JobMetrics metrics, Event<JobMilestone> milestones, EngineTurns turns) {
+        this.turns = turns;
         this.store = store;
         this.keeper = keeper;
         this.worker = worker;
@@ -56,11 +58,15 @@ public class AttemptRunner {
             spec.fetch(request, files);
             job.checkpoint();
             Path out = files.dir("out");
-            status.running(attemptId, worker.id());
-            Object manifest = engine(spec, request, files, out, p -> {
-                job.progressed();
-                status.progress(p);
-            });
+            Object manifest;
+            // the status says running once the model is ours: until then the job is fetched and waiting its turn
+            try (EngineTurns.Turn turn = turns.await(job)) {
+                status.running(attemptId, worker.id());
+                manifest = engine(spec, request, files, out, p -> {
+                    job.progressed();
+                    status.progress(p);
+                });
+            }
             metrics.engineTime(spec.kind(), status.seconds());
             String attemptPrefix = prefix + attemptId + "/";
             for (String name : spec.outputs()) {

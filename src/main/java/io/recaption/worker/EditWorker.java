@@ -13,6 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class EditWorker {
 
+    /** The edits' worker pool: one thread, apart from the inversions' ({@link InversionWorker#POOL}). */
+    static final String POOL = "recaption-edits";
+
     private final JobRunner runner;
     private final EditSpec spec;
 
@@ -22,7 +25,7 @@ public class EditWorker {
     }
 
     @Incoming("edit-requests")
-    @Blocking(InversionWorker.POOL)
+    @Blocking(POOL)
     public CompletionStage<Void> onRequest(Message<byte[]> message) {
         return runner.handle(message, spec, RequestReader::edit);
     }

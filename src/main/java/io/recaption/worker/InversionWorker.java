@@ -13,8 +13,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class InversionWorker {
 
-    /** The jobs' worker pool: one thread (see {@code smallrye.messaging.worker.recaption-jobs.max-concurrency}). */
-    static final String POOL = "recaption-jobs";
+    /**
+     * The inversions' worker pool: one thread (see {@code smallrye.messaging.worker.recaption-inversions.max-concurrency}),
+     * apart from the edits' so that neither kind's queue holds up the other ({@link EngineTurns}).
+     */
+    static final String POOL = "recaption-inversions";
 
     private final JobRunner runner;
     private final InversionSpec spec;

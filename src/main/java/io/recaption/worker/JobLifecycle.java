@@ -8,16 +8,20 @@ import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The worker's one job at a time and its graceful shutdown. On shutdown (before the Kafka connector closes) the
+ * The worker's running jobs — one per request topic, each on its topic's own thread (the model serves them in
+ * turn, {@link EngineTurns}) — and its graceful shutdown. On shutdown (before the Kafka connector closes) the
  * worker stops taking records — a record delivered after that is left unacknowledged, hence uncommitted and
  * redelivered to the next worker — and waits up to {@code recaption.jobs.shutdown-grace} for the running
- * job. A job still running then is cancelled through its progress callback and abandoned uncommitted.
+ * jobs. A job still running then is cancelled through its progress callback and abandoned uncommitted.
  */
 @ApplicationScoped
 public class JobLifecycle {
@@ -27,7 +31,7 @@ public class JobLifecycle {
     private static final Duration UNWIND = Duration.ofSeconds(10);
 
     private final AtomicBoolean accepting = new AtomicBoolean(true);
-    private final AtomicReference<RunningJob> current = new AtomicReference<>();
+    private final Set<RunningJob> running = ConcurrentHashMap.newKeySet();
     private final RecaptionConfig config;
     private final Clock clock = Clock.systemUTC();
 
@@ -39,17 +43,14 @@ public class JobLifecycle {
         return accepting.get();
     }
 
-    public Optional<RunningJob> current() {
-        return Optional.ofNullable(current.get());
+    /** The running jobs, the longest running first. */
+    public List<RunningJob> running() {
+        return running.stream().sorted(Comparator.comparing(RunningJob::startedAt)).toList();
     }
 
     RunningJob start(JobKind kind, String id, Instant firstSeen) {
         RunningJob job = new RunningJob(kind, id, firstSeen, config.jobs().deadline(), clock);
-        RunningJob previous = current.getAndSet(job);
-        if (previous != null) {
-            // the jobs' worker pool has one thread; two jobs at once means it was misconfigured
-            LOG.errorf("%s %s starts while %s %s is still running", kind.wireName(), LogSafe.text(id), previous.kind().wireName(), previous.id());
-        }
+        running.add(job);
         return job;
     }
 
@@ -59,28 +60,40 @@ public class JobLifecycle {
      */
     public Optional<RunningJob> stalled() {
         Instant limit = clock.instant().minus(config.jobs().stallTimeout());
-        return current().filter(job -> job.lastProgress().isBefore(limit));
+        return running().stream().filter(job -> job.lastProgress().isBefore(limit)).findFirst();
     }
 
     void finish(RunningJob job) {
-        current.compareAndSet(job, null);
+        running.remove(job);
         job.finished();
     }
 
     void onShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         accepting.set(false);
-        RunningJob job = current.get();
-        if (job == null) {
+        List<RunningJob> jobs = running();
+        if (jobs.isEmpty()) {
             return;
         }
         Duration grace = config.jobs().shutdownGrace();
-        LOG.infof("shutting down: waiting up to %s for %s %s", grace, job.kind().wireName(), job.id());
-        if (job.awaitFinished(grace)) {
-            return;
+        Instant until = clock.instant().plus(grace);
+        for (RunningJob job : jobs) {
+            LOG.infof("shutting down: waiting up to %s for %s %s", grace, job.kind().wireName(), LogSafe.text(job.id()));
         }
-        LOG.warnf("%s %s did not finish within %s: abandoned, its record stays uncommitted for redelivery",
-                job.kind().wireName(), job.id(), grace);
-        job.cancel();
-        job.awaitFinished(UNWIND);
+        // one grace for all: the jobs run at once, so each gets what is left of it
+        List<RunningJob> unfinished = jobs.stream()
+                .filter(job -> !job.awaitFinished(positive(Duration.between(clock.instant(), until))))
+                .toList();
+        for (RunningJob job : unfinished) {
+            LOG.warnf("%s %s did not finish within %s: abandoned, its record stays uncommitted for redelivery",
+                    job.kind().wireName(), LogSafe.text(job.id()), grace);
+            job.cancel();
+        }
+        for (RunningJob job : unfinished) {
+            job.awaitFinished(UNWIND);
+        }
+    }
+
+    private static Duration positive(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
     }
 }

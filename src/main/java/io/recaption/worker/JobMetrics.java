@@ -16,8 +16,10 @@ import java.time.Duration;
  *   <li>{@code recaption_job_duration_seconds{kind,outcome}}: a job from its start to its event, histogram;
  *   <li>{@code recaption_job_engine_seconds{kind}}: the engine's part of it, histogram;
  *   <li>{@code recaption_job_queue_wait_seconds{kind}}: from the record's first delivery to the job's start;
- *   <li>{@code recaption_job_running} 1 while a job runs, {@code recaption_job_running_age_seconds} how long
- *       it has run;
+ *   <li>{@code recaption_job_engine_wait_seconds{kind}}: a fetched job's wait for the model's turn (the other
+ *       kind's job had it);
+ *   <li>{@code recaption_job_running} the jobs running (0 to 2: one per request topic),
+ *       {@code recaption_job_running_age_seconds} how long the longest running has run;
  *   <li>{@code recaption_storage_retries_total}, {@code recaption_event_publish_retries_total},
  *       {@code recaption_lease_takeovers_total{kind}}.
  * </ul>
@@ -36,12 +38,12 @@ public class JobMetrics {
     public JobMetrics(MeterRegistry registry, JobLifecycle lifecycle) {
         this.registry = registry;
         Clock clock = Clock.systemUTC();
-        Gauge.builder("recaption.job.running", lifecycle, l -> l.current().isPresent() ? 1 : 0)
-                .description("1 while a job runs")
+        Gauge.builder("recaption.job.running", lifecycle, l -> l.running().size())
+                .description("jobs running (at most one per request topic)")
                 .register(registry);
-        Gauge.builder("recaption.job.running.age", lifecycle, l -> l.current()
+        Gauge.builder("recaption.job.running.age", lifecycle, l -> l.running().stream().findFirst()
                         .map(job -> Duration.between(job.startedAt(), clock.instant()).toMillis() / 1000.0).orElse(0.0))
-                .description("seconds the running job has run (0 when none)")
+                .description("seconds the longest running job has run (0 when none)")
                 .baseUnit("seconds")
                 .register(registry);
     }
@@ -64,6 +66,11 @@ public class JobMetrics {
     public void engineTime(JobKind kind, double seconds) {
         histogram("recaption.job.engine", "time the engine spent on a job", kind)
                 .register(registry).record(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    public void engineWait(JobKind kind, Duration wait) {
+        histogram("recaption.job.engine.wait", "time a fetched job waited for the model's turn", kind)
+                .register(registry).record(wait.isNegative() ? Duration.ZERO : wait);
     }
 
     public void queueWait(JobKind kind, Duration wait) {

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * What every request record goes through, on the jobs' one-thread worker pool: wait until the model is loaded
+ * What every request record goes through, on its topic's one-thread worker pool: wait until the model is loaded
  * and S3 answers (nothing is taken before), read it (a record that is not a request is dead-lettered with
  * its reason), run the job template, carry out its outcome — publish the event, put the record back, or
  * dead-letter a poison — and only then acknowledge the record: the commit strategy commits acknowledged

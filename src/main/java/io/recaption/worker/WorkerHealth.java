@@ -96,11 +96,14 @@ public final class WorkerHealth {
         @Override
         public HealthCheckResponse call() {
             HealthCheckResponseBuilder builder = HealthCheckResponse.named("recaption-job").up();
-            lifecycle.current().ifPresent(job -> builder
-                    .withData("kind", job.kind().wireName())
-                    .withData("id", LogSafe.text(job.id()))
-                    .withData("seconds", Duration.between(job.startedAt(), clock.instant()).toSeconds())
-                    .withData("secondsSinceProgress", Duration.between(job.lastProgress(), clock.instant()).toSeconds()));
+            // one entry set per running job, named by its kind (one job per request topic at a time)
+            for (RunningJob job : lifecycle.running()) {
+                String kind = job.kind().wireName();
+                builder.withData(kind + ".id", LogSafe.text(job.id()))
+                        .withData(kind + ".seconds", Duration.between(job.startedAt(), clock.instant()).toSeconds())
+                        .withData(kind + ".secondsSinceProgress",
+                                Duration.between(job.lastProgress(), clock.instant()).toSeconds());
+            }
             lifecycle.stalled().ifPresent(job -> builder.down().withData("stalled",
                     "no progress for more than " + config.jobs().stallTimeout()));
             gates.loadFailure().ifPresent(failure -> builder.down().withData("modelLoadFailure", failure));

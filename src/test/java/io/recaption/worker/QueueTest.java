@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * 50 inversion requests (and edits interleaved) queued at once: all complete, none is lost, none is done twice
- * (one event and one engine run per id), and never two jobs at the same time.
+ * (one event and one engine run per id), and the model never runs two jobs at the same time; and the two request
+ * topics have threads of their own, so an edit that needs no model is not held behind a running inversion.
  */
 @Tag("integration")
 @QuarkusTest
@@ -76,7 +77,47 @@ class QueueTest {
             for (String editId : editIds) {
                 assertEquals(1, kafka.all(SharedStack.EDIT_EVENTS, r -> editId.equals(TestKafka.json(r).path("editId").asText())).size());
             }
-            assertEquals(1, engine.mostConcurrentJobs(), "one job at a time across both request topics");
+            assertEquals(1, engine.mostConcurrentJobs(), "the model runs one job at a time across both request topics");
+        }
+    }
+
+    @Test
+    void anEditIsNotHeldBehindARunningInversion() {
+        // an inversion holds the model (its step hangs until released); meanwhile an edit of an inversion that
+        // never comes waits its 4 s (WorkerTestProfile.INVERSION_WAIT) on its own thread and answers while the
+        // inversion still runs (on one shared job thread it could not even start before the inversion ended)
+        engine.setStepDelay(Duration.ZERO);
+        try (TestKafka kafka = TestKafka.forSharedStack(); S3Client s3 = SharedStack.get().s3().client()) {
+            s3.putObject(b -> b.bucket(SharedStack.UPLOADS_BUCKET).key(PHOTO), RequestBody.fromBytes(TestImages.photo()));
+            engine.hangNextStep();
+            String slow = Requests.newId("slow-inversion");
+            kafka.send(SharedStack.INVERSION_REQUESTS, slow, Requests.inversion(slow, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + slow));
+            awaitRunning(store.inversionPrefix(slow));
+            String waiting = Requests.newId("edit-of-nothing");
+            kafka.send(SharedStack.EDIT_REQUESTS, waiting, Requests.edit(waiting, Requests.newId("never"), "a tiger"));
+
+            JsonNode edit = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", waiting, Duration.ofSeconds(30));
+            assertEquals("INVERSION_NOT_FOUND", edit.path("error").path("code").asText());
+            assertTrue(kafka.all(SharedStack.INVERSION_EVENTS, r -> slow.equals(TestKafka.json(r).path("requestId").asText())).isEmpty(),
+                    "the edit answered while the inversion still held the model");
+            engine.release();
+            assertEquals("succeeded", kafka.awaitEvent(SharedStack.INVERSION_EVENTS, "requestId", slow, Duration.ofSeconds(30))
+                    .path("status").asText());
+        } finally {
+            engine.release();
+        }
+    }
+
+    /** Until the job's status says it has the model. */
+    private void awaitRunning(String prefix) {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!store.readJson(prefix + "status.json").map(s -> "running".equals(s.path("state").asText())).orElse(false)) {
+            assertTrue(System.nanoTime() < until, "the inversion never ran");
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
