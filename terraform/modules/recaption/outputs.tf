@@ -99,3 +99,8 @@ output "kafka_acl_commands" {
   description = "kafka-acls.sh commands that add kafka_acls, run with an admin client configuration in $KAFKA_ADMIN_CONFIG (idempotent: an existing ACL is kept)."
   value       = local.kafka_acl_commands
 }
+
+output "tenant_reader_policy_arn" {
+  description = "A policy confining a role tagged recaption-tenant=<owner> to that owner's artifacts (tenants/<owner>/) and uploads (uploads/<owner>/)."
+  value       = aws_iam_policy.tenant_reader.arn
+}

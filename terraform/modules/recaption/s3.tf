@@ -1,8 +1,16 @@
 # The one bucket of a deployment: uploads/ (input photos), the worker's artifacts (inversions/, edits/ under
-# artifacts_prefix) and models/ (diffusers snapshots the worker's init container syncs at start).
+# artifacts_prefix; an owner's under tenants/<owner>/) and models/ (diffusers snapshots the worker's init container
+# syncs at start).
 
 locals {
-  artifact_folders = ["${var.artifacts_prefix}inversions/", "${var.artifacts_prefix}edits/"]
+  # the worker's folders: an ownerless job's (inversions/, edits/) and an owner's (tenants/<owner>/inversions/, …;
+  # IAM's * stands for every owner, and owners hold no '/')
+  artifact_folders = [
+    "${var.artifacts_prefix}inversions/", "${var.artifacts_prefix}edits/",
+    "${var.artifacts_prefix}tenants/*/inversions/", "${var.artifacts_prefix}tenants/*/edits/",
+  ]
+  # lifecycle filters take literal prefixes: the roots of those folders
+  artifact_roots = ["${var.artifacts_prefix}inversions/", "${var.artifacts_prefix}edits/", "${var.artifacts_prefix}tenants/"]
   # an attempt's files: <folder><id>/<attempt>/<file> (IAM's * crosses '/': two more slashes after the folder)
   attempt_files = [for folder in local.artifact_folders : "${aws_s3_bucket.this.arn}/${folder}*/*/*"]
 }
@@ -148,7 +156,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
   dynamic "rule" {
     # the caption editor's records (web/) go with the artifacts they describe
-    for_each = var.artifacts_expiration_days == null ? [] : concat(local.artifact_folders, [local.web_folder])
+    for_each = var.artifacts_expiration_days == null ? [] : concat(local.artifact_roots, [local.web_folder])
     content {
       id     = "expire-${trimsuffix(replace(rule.value, "/", "-"), "-")}"
       status = "Enabled"

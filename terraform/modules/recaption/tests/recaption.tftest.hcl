@@ -106,8 +106,8 @@ run "lifecycle_expires_uploads_old_versions_and_aborted_uploads" {
     condition = toset([
       for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.filter).prefix
       if r.status == "Enabled" && try(one(r.expiration).days, null) == 90 && length(r.filter) == 1
-    ]) == toset(["inversions/", "edits/", "web/"])
-    error_message = "by default inversions/, edits/ and web/ must expire after 90 days (artifacts_expiration_days)"
+    ]) == toset(["inversions/", "edits/", "tenants/", "web/"])
+    error_message = "by default inversions/, edits/, tenants/ and web/ must expire after 90 days (artifacts_expiration_days)"
   }
 }
 
@@ -121,7 +121,7 @@ run "artifacts_can_be_kept_until_deleted" {
   assert {
     condition = alltrue([
       for r in aws_s3_bucket_lifecycle_configuration.this.rule :
-      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "inversions/") || startswith(coalesce(f.prefix, "-"), "edits/") || startswith(coalesce(f.prefix, "-"), "web/")]) || try(one(r.expiration).days, null) == null
+      !anytrue([for f in r.filter : startswith(coalesce(f.prefix, "-"), "inversions/") || startswith(coalesce(f.prefix, "-"), "edits/") || startswith(coalesce(f.prefix, "-"), "tenants/") || startswith(coalesce(f.prefix, "-"), "web/")]) || try(one(r.expiration).days, null) == null
     ])
     error_message = "artifacts_expiration_days = null must keep artifacts until deleted"
   }
@@ -136,7 +136,7 @@ run "bucket_policy_enforces_write_once_manifests_and_records" {
     condition = anytrue([
       for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
       s.Effect == "Deny" && s.Principal == "*" && contains(flatten([s.Action]), "s3:PutObject")
-      && toset(flatten([try(s.Resource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/manifest.json", "arn:aws:s3:::recaption-test/edits/*/manifest.json", "arn:aws:s3:::recaption-test/web/*"])
+      && toset(flatten([try(s.Resource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/manifest.json", "arn:aws:s3:::recaption-test/edits/*/manifest.json", "arn:aws:s3:::recaption-test/tenants/*/inversions/*/manifest.json", "arn:aws:s3:::recaption-test/tenants/*/edits/*/manifest.json", "arn:aws:s3:::recaption-test/web/*"])
       && try(s.Condition.Null["s3:if-none-match"], "") == "true"
     ])
     error_message = "the bucket policy must deny manifest and web-record writes that carry no If-None-Match"
@@ -147,7 +147,7 @@ run "bucket_policy_enforces_write_once_manifests_and_records" {
     condition = anytrue([
       for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
       s.Effect == "Deny" && s.Principal == "*" && contains(flatten([s.Action]), "s3:DeleteObject")
-      && toset(flatten([try(s.NotResource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*"])
+      && toset(flatten([try(s.NotResource, [])])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*", "arn:aws:s3:::recaption-test/tenants/*/inversions/*/*/*", "arn:aws:s3:::recaption-test/tenants/*/edits/*/*/*"])
       && try(s.Condition.ArnEquals["aws:PrincipalArn"], "") == aws_iam_role.worker.arn
     ])
     error_message = "the bucket policy must deny the worker's deletes outside attempt folders"
@@ -196,7 +196,7 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
-      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*"])
+      !contains(flatten([s.Action]), "s3:DeleteObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*/*/*", "arn:aws:s3:::recaption-test/edits/*/*/*", "arn:aws:s3:::recaption-test/tenants/*/inversions/*/*/*", "arn:aws:s3:::recaption-test/tenants/*/edits/*/*/*"])
     ])
     error_message = "the worker may delete only in attempt folders (inversions/<id>/<attempt>/, edits/<id>/<attempt>/)"
   }
@@ -205,7 +205,7 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
-      !contains(flatten([s.Action]), "s3:ListBucket") || toset(try(s.Condition.StringLike["s3:prefix"], [])) == toset(["uploads/*", "inversions/*", "edits/*"])
+      !contains(flatten([s.Action]), "s3:ListBucket") || toset(try(s.Condition.StringLike["s3:prefix"], [])) == toset(["uploads/*", "inversions/*", "edits/*", "tenants/*/inversions/*", "tenants/*/edits/*"])
     ])
     error_message = "the worker's ListBucket must be limited to the uploads/, inversions/ and edits/ prefixes"
   }
@@ -214,7 +214,7 @@ run "worker_role_is_scoped_to_its_service_account_and_prefixes" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
-      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*", "arn:aws:s3:::recaption-test/edits/*"])
+      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/inversions/*", "arn:aws:s3:::recaption-test/edits/*", "arn:aws:s3:::recaption-test/tenants/*/inversions/*", "arn:aws:s3:::recaption-test/tenants/*/edits/*"])
     ])
     error_message = "the worker may write only under inversions/ and edits/"
   }
@@ -307,14 +307,14 @@ run "aes256_artifacts_prefix_and_artifact_expiry" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.worker.policy).Statement :
-      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/recaption/inversions/*", "arn:aws:s3:::recaption-test/recaption/edits/*"])
+      !contains(flatten([s.Action]), "s3:PutObject") || toset(flatten([s.Resource])) == toset(["arn:aws:s3:::recaption-test/recaption/inversions/*", "arn:aws:s3:::recaption-test/recaption/edits/*", "arn:aws:s3:::recaption-test/recaption/tenants/*/inversions/*", "arn:aws:s3:::recaption-test/recaption/tenants/*/edits/*"])
     ])
     error_message = "artifact grants must follow artifacts_prefix"
   }
 
   assert {
-    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if try(one(r.expiration).days, null) == 90]) == 3
-    error_message = "artifacts_expiration_days must expire both artifact folders and the caption editor's records"
+    condition     = length([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if try(one(r.expiration).days, null) == 90]) == 4
+    error_message = "artifacts_expiration_days must expire the artifact folders (ownerless and tenants/) and the caption editor's records"
   }
 
   assert {
@@ -493,4 +493,40 @@ run "rejects_more_in_sync_replicas_than_replicas" {
   }
 
   expect_failures = [var.kafka_topics]
+}
+
+run "a_tenant_role_is_confined_to_its_own_folder" {
+  command = apply
+
+  variables {
+    artifacts_prefix = "recaption/"
+  }
+
+  # attribute-based: a role tagged recaption-tenant=<owner> reads and lists tenants/<owner>/ and puts uploads under
+  # uploads/<owner>/, nothing else (no grant names another tenant's folder, the ownerless folders or models/)
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_policy.tenant_reader.policy).Statement : flatten([s.Resource]) if s.Sid != "ListOwnTenant" && !startswith(s.Sid, "UseBucketKey")])) == toset([
+      "arn:aws:s3:::recaption-test/recaption/tenants/$${aws:PrincipalTag/recaption-tenant}/*",
+      "arn:aws:s3:::recaption-test/uploads/$${aws:PrincipalTag/recaption-tenant}/*",
+    ])
+    error_message = "the tenant policy must grant objects under the principal's own tenant folder only"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_policy.tenant_reader.policy).Statement :
+      s.Sid != "ListOwnTenant" || try(toset(s.Condition.StringLike["s3:prefix"]), toset([])) == toset(["recaption/tenants/$${aws:PrincipalTag/recaption-tenant}/*"])
+    ])
+    error_message = "the tenant policy must list the principal's own tenant folder only"
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_policy.tenant_reader.policy).Statement : s.Effect == "Allow" && (contains(["ListOwnTenant", "ReadOwnTenant", "PutOwnUploads"], s.Sid) || startswith(s.Sid, "UseBucketKey"))])
+    error_message = "the tenant policy holds its three S3 grants (and the bucket key's) and nothing else"
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_policy.tenant_reader.policy, "Delete") && !strcontains(aws_iam_policy.tenant_reader.policy, "\"*\"")
+    error_message = "a tenant deletes nothing and has no wildcard grant"
+  }
 }

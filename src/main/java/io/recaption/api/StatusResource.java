@@ -9,6 +9,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -38,8 +39,8 @@ public class StatusResource {
     @Operation(summary = "Status of an inversion (its id is the request's requestId)")
     @APIResponse(responseCode = "200", description = "the inversion's status.json")
     @APIResponse(responseCode = "404", description = "no such inversion")
-    public Response inversion(@PathParam("id") String id) {
-        return status(id, RequestReader.isSafeId(id) ? store.inversionPrefix(id) : null);
+    public Response inversion(@PathParam("id") String id, @QueryParam("owner") String owner) {
+        return status(id, safe(id, owner) ? store.inversionPrefix(owner, id) : null);
     }
 
     @GET
@@ -47,8 +48,13 @@ public class StatusResource {
     @Operation(summary = "Status of an edit")
     @APIResponse(responseCode = "200", description = "the edit's status.json")
     @APIResponse(responseCode = "404", description = "no such edit")
-    public Response edit(@PathParam("id") String id) {
-        return status(id, RequestReader.isSafeId(id) ? store.editPrefix(id) : null);
+    public Response edit(@PathParam("id") String id, @QueryParam("owner") String owner) {
+        return status(id, safe(id, owner) ? store.editPrefix(owner, id) : null);
+    }
+
+    /** An id, and an owner (the request's {@code owner}, for an owner's job; none for an ownerless one) as requests allow. */
+    private static boolean safe(String id, String owner) {
+        return RequestReader.isSafeId(id) && (owner == null || RequestReader.isSafeOwner(owner));
     }
 
     private Response status(String id, String prefix) {

@@ -281,7 +281,7 @@ public class DemoCommand implements Callable<Integer> {
         System.out.println("  Kafka bootstrap servers  " + bootstrap);
         System.out.println("  S3 endpoint              " + stack.s3().endpoint() + "  (path-style, region "
                 + S3Server.REGION + ", access key " + S3Server.ACCESS_KEY + ", secret " + S3Server.SECRET_KEY + ")");
-        System.out.println("  worker status            " + worker.baseUri() + "inversions/" + inversionId);
+        System.out.println("  worker status            " + worker.baseUri() + "inversions/" + inversionId + "?owner=" + OWNER);
         System.out.println("  caption editor           " + editor.baseUri() + "  (edit the demo's photo in the browser)");
         System.out.println("publish another edit of the same inversion, e.g. with Kafka's console producer:");
         String message = "{\"schemaVersion\":1,\"editId\":\"my-edit-1\",\"inversionId\":\"" + inversionId

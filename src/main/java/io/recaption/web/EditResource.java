@@ -69,7 +69,7 @@ public class EditResource {
     public Response image(@PathParam("id") String id) {
         String editId = JobViews.id(id);
         String state = views.edit(editId, caller.owner()).status().state(); // 404 for another caller's
-        return store.artifact(store.edit(editId), JobEngine.EDITED_IMAGE)
+        return store.artifact(store.edit(caller.owner(), editId), JobEngine.EDITED_IMAGE)
                 .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> ApiException.notFound(WebCode.IMAGE_NOT_READY.name(),
                         "edit '" + editId + "' is " + state + " and has no image"));

@@ -71,7 +71,7 @@ public class InversionResource {
     public Response input(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
         views.inversion(inversionId, caller.owner()); // 404 for another caller's
-        return store.record(store.inversionRecordKey(inversionId), WebRecords.Inversion.class)
+        return store.record(store.inversionRecordKey(caller.owner(), inversionId), WebRecords.Inversion.class)
                 .flatMap(r -> Images.stream(store, r.image().bucket(), r.image().key()))
                 .orElseThrow(() -> notReady(inversionId, "its photo was not uploaded through this editor (or has expired)"));
     }
@@ -85,7 +85,7 @@ public class InversionResource {
     public Response reconstruction(@PathParam("id") String id) {
         String inversionId = JobViews.id(id);
         views.inversion(inversionId, caller.owner()); // 404 for another caller's
-        return store.artifact(store.inversion(inversionId), JobEngine.RECONSTRUCTION)
+        return store.artifact(store.inversion(caller.owner(), inversionId), JobEngine.RECONSTRUCTION)
                 .flatMap(key -> Images.stream(store, store.artifactsBucket(), key))
                 .orElseThrow(() -> notReady(inversionId, "has no reconstruction"));
     }

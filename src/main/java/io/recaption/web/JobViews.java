@@ -40,8 +40,8 @@ public class JobViews {
 
     /** The inversion as {@code owner} may see it: 404 when there is none, or it is another's. */
     public InversionView inversion(String inversionId, String owner) {
-        WebStore.JobPaths paths = store.inversion(inversionId);
-        Optional<WebRecords.Inversion> record = store.record(store.inversionRecordKey(inversionId), WebRecords.Inversion.class);
+        WebStore.JobPaths paths = store.inversion(owner, inversionId);
+        Optional<WebRecords.Inversion> record = store.record(store.inversionRecordKey(owner, inversionId), WebRecords.Inversion.class);
         Optional<JsonNode> status = store.status(paths);
         Optional<JsonNode> manifest = status.isEmpty() || JobState.SUCCEEDED.equals(status.get().path("state").asText())
                 ? store.manifest(paths) : Optional.empty();
@@ -62,7 +62,7 @@ public class JobViews {
 
     /** The edit as {@code owner} may see it: 404 when there is none, or it is another's. */
     public EditView edit(String editId, String owner) {
-        Optional<WebRecords.Edit> record = store.record(store.editRecordKey(editId), WebRecords.Edit.class);
+        Optional<WebRecords.Edit> record = store.record(store.editRecordKey(owner, editId), WebRecords.Edit.class);
         return edit(editId, record, owner).orElseThrow(() ->
                 ApiException.notFound(WebCode.EDIT_NOT_FOUND.name(), "no edit '" + editId + "'"));
     }
@@ -71,14 +71,14 @@ public class JobViews {
     public List<EditView> history(String inversionId, int limit, String owner) {
         inversion(inversionId, owner); // 404 for an unknown inversion (or another's) rather than an empty list
         List<EditView> edits = new ArrayList<>();
-        for (String key : store.history(inversionId, limit)) {
+        for (String key : store.history(owner, inversionId, limit)) {
             store.record(key, WebRecords.Edit.class).flatMap(r -> edit(r.editId(), Optional.of(r), owner)).ifPresent(edits::add);
         }
         return edits;
     }
 
     private Optional<EditView> edit(String editId, Optional<WebRecords.Edit> record, String owner) {
-        WebStore.JobPaths paths = store.edit(editId);
+        WebStore.JobPaths paths = store.edit(owner, editId);
         Optional<JsonNode> status = store.status(paths);
         boolean done = status.isPresent() && JobState.SUCCEEDED.equals(status.get().path("state").asText());
         // without the web's record (an edit published to Kafka directly) the manifest holds the settings

@@ -37,7 +37,7 @@ public class Submissions {
         String id = request.inversionId() != null ? request.inversionId() : UUID.randomUUID().toString();
         InversionRequest.Image image = upload(request.image(), owner);
         WireMessages.Checked<InversionJob> checked = wire.inversion(id, image, request.caption(), request.options(), owner);
-        String recordKey = store.inversionRecordKey(id);
+        String recordKey = store.inversionRecordKey(owner, id);
         WebRecords.Inversion record = new WebRecords.Inversion(WebRecords.SCHEMA_VERSION, id, image, request.caption(),
                 request.options(), Instant.now(clock).toString(), owner);
         if (request.inversionId() != null) {
@@ -45,7 +45,7 @@ public class Submissions {
             if (existing.isPresent()) {
                 return again(existing.get(), record, checked);
             }
-            if (store.status(store.inversion(id)).isPresent()) {
+            if (store.status(store.inversion(owner, id)).isPresent()) {
                 throw new ApiException(409, WebCode.ID_CONFLICT, "inversion '" + id + "' exists already");
             }
         }
@@ -92,8 +92,8 @@ public class Submissions {
         WebRecords.Edit record = new WebRecords.Edit(WebRecords.SCHEMA_VERSION, editId, request.inversionId(),
                 options.caption(), options.emphasis(), options.localBlend(), options.crossReplaceSteps(),
                 options.selfReplaceSteps(), now.toString(), owner);
-        String recordKey = store.editRecordKey(editId);
-        String historyKey = store.historyKey(request.inversionId(), now, editId);
+        String recordKey = store.editRecordKey(owner, editId);
+        String historyKey = store.historyKey(owner, request.inversionId(), now, editId);
         // edit ids are drawn here, so a collision is a duplicate UUID: refused rather than written over
         if (!store.createRecord(recordKey, record)) {
             throw new ApiException(409, WebCode.ID_CONFLICT, "edit '" + editId + "' exists already");

@@ -78,21 +78,28 @@ public class WebStore {
 
     // ---- the web's records ----
 
-    String inversionRecordKey(String inversionId) {
-        return webPrefix() + "inversions/" + inversionId + "/request.json";
+    // every record is under its owner's folder, as the worker's artifacts are (ArtifactStore#ownerPrefix): ids are
+    // an owner's own, so one owner's id neither blocks nor reveals another's
+
+    private String ownerFolder(String owner) {
+        return webPrefix() + ArtifactStore.TENANTS + owner + "/";
     }
 
-    String editRecordKey(String editId) {
-        return webPrefix() + "edits/" + editId + ".json";
+    String inversionRecordKey(String owner, String inversionId) {
+        return ownerFolder(owner) + "inversions/" + inversionId + "/request.json";
     }
 
-    String historyFolder(String inversionId) {
-        return webPrefix() + "inversions/" + inversionId + "/edits/";
+    String editRecordKey(String owner, String editId) {
+        return ownerFolder(owner) + "edits/" + editId + ".json";
     }
 
-    String historyKey(String inversionId, Instant createdAt, String editId) {
+    String historyFolder(String owner, String inversionId) {
+        return ownerFolder(owner) + "inversions/" + inversionId + "/edits/";
+    }
+
+    String historyKey(String owner, String inversionId, Instant createdAt, String editId) {
         String stamp = String.format("%0" + STAMP_DIGITS + "d", Long.MAX_VALUE - createdAt.toEpochMilli());
-        return historyFolder(inversionId) + stamp + "-" + editId + ".json";
+        return historyFolder(owner, inversionId) + stamp + "-" + editId + ".json";
     }
 
     /**
@@ -148,8 +155,8 @@ public class WebStore {
     }
 
     /** The first {@code max} keys of one inversion's history folder, newest first. */
-    public List<String> history(String inversionId, int max) {
-        String folder = historyFolder(inversionId);
+    public List<String> history(String owner, String inversionId, int max) {
+        String folder = historyFolder(owner, inversionId);
         return call(() -> s3.listObjectsV2(b -> b.bucket(artifacts.bucket()).prefix(folder).maxKeys(max)))
                 .contents().stream().map(S3Object::key).toList();
     }
@@ -182,12 +189,12 @@ public class WebStore {
         return artifacts.bucket();
     }
 
-    public JobPaths inversion(String inversionId) {
-        return new JobPaths(inversionId, artifacts.inversionPrefix(inversionId));
+    public JobPaths inversion(String owner, String inversionId) {
+        return new JobPaths(inversionId, artifacts.inversionPrefix(owner, inversionId));
     }
 
-    public JobPaths edit(String editId) {
-        return new JobPaths(editId, artifacts.editPrefix(editId));
+    public JobPaths edit(String owner, String editId) {
+        return new JobPaths(editId, artifacts.editPrefix(owner, editId));
     }
 
     /**

@@ -37,6 +37,8 @@ public class ArtifactStore {
 
     public static final String STATUS = "status.json";
     public static final String LEASE = "lease.json";
+    /** The folder of owners' jobs: {@code tenants/{owner}/inversions/…}, {@code tenants/{owner}/edits/…}. */
+    public static final String TENANTS = "tenants/";
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
     private static final int PRECONDITION_FAILED = 412;
@@ -67,17 +69,39 @@ public class ArtifactStore {
         return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
-    public String inversionPrefix(String inversionId) {
-        return prefix() + "inversions/" + inversionId + "/";
+    /**
+     * Where an owner's jobs live: {@code tenants/{owner}/} under the configured prefix (ids are the owner's own, so
+     * two owners may use one id and an IAM policy can confine a role to {@code tenants/<its tenant>/*}); a request
+     * without an owner (a service's, straight on Kafka) keeps the prefix's root. Owners hold no '/'
+     * ({@link RequestReader#isSafeOwner}), so the two never meet: no owned key has an ownerless job's prefix.
+     */
+    public String ownerPrefix(String owner) {
+        return owner == null ? prefix() : prefix() + TENANTS + owner + "/";
     }
 
+    /** {@code [tenants/{owner}/]inversions/{id}/}. */
+    public String inversionPrefix(String owner, String inversionId) {
+        return ownerPrefix(owner) + "inversions/" + inversionId + "/";
+    }
+
+    /** {@code [tenants/{owner}/]edits/{id}/}. */
+    public String editPrefix(String owner, String editId) {
+        return ownerPrefix(owner) + "edits/" + editId + "/";
+    }
+
+    /** An ownerless job's inversion folder. */
+    public String inversionPrefix(String inversionId) {
+        return inversionPrefix(null, inversionId);
+    }
+
+    /** An ownerless job's edit folder. */
     public String editPrefix(String editId) {
-        return prefix() + "edits/" + editId + "/";
+        return editPrefix(null, editId);
     }
 
     /** The key prefixes the worker writes under (never an input). */
     public List<String> ownPrefixes() {
-        return List.of(prefix() + "inversions/", prefix() + "edits/");
+        return List.of(prefix() + "inversions/", prefix() + "edits/", prefix() + TENANTS);
     }
 
     /** The object's ETag, or empty when there is no such object. */

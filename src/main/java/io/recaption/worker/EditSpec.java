@@ -53,8 +53,8 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     }
 
     @Override
-    public String prefix(String id) {
-        return store.editPrefix(id);
+    public String prefix(WireRequests.Edit wire) {
+        return store.editPrefix(wire.owner(), wire.editId());
     }
 
     @Override
@@ -79,7 +79,8 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
 
     @Override
     public Gate precondition(EditJob job, RunningJob running) {
-        String inversion = store.inversionPrefix(job.inversionId());
+        // the inversion is looked for among the edit's owner's own: another owner's is, to it, one that does not exist
+        String inversion = store.inversionPrefix(job.owner(), job.inversionId());
         Optional<InversionManifest> manifest;
         try {
             manifest = store.read(inversion + JobEngine.MANIFEST).map(v -> inversion(v.bytes()));
@@ -121,7 +122,7 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
 
     @Override
     public void fetch(EditJob job, JobFiles files) throws JobFailure {
-        String prefix = store.inversionPrefix(job.inversionId());
+        String prefix = store.inversionPrefix(job.owner(), job.inversionId());
         Path dir = files.dir(INVERSION);
         if (!store.downloadArtifact(prefix + JobEngine.MANIFEST, dir.resolve(JobEngine.MANIFEST))) {
             throw new JobFailure(ErrorCode.INVERSION_NOT_FOUND, "inversion '" + job.inversionId() + "' has no manifest");
@@ -170,7 +171,7 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
 
     @Override
     public JobEvent succeeded(WireRequests.Edit wire, Published manifest, boolean replayed) {
-        String prefix = store.editPrefix(wire.editId());
+        String prefix = store.editPrefix(wire.owner(), wire.editId());
         String files = manifest.attemptId() == null ? prefix : prefix + manifest.attemptId() + "/";
         return new EditEvent(RequestReader.SCHEMA_VERSION, wire.editId(), wire.inversionId(), JobEvent.SUCCEEDED,
                 manifest.attemptId(), store.bucket(), files + JobEngine.EDITED_IMAGE, prefix + JobEngine.MANIFEST,

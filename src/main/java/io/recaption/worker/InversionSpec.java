@@ -45,8 +45,8 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     }
 
     @Override
-    public String prefix(String id) {
-        return store.inversionPrefix(id);
+    public String prefix(WireRequests.Inversion wire) {
+        return store.inversionPrefix(wire.owner(), wire.requestId());
     }
 
     @Override
@@ -147,7 +147,7 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     @Override
     public JobEvent succeeded(WireRequests.Inversion wire, Published manifest, boolean replayed) {
         String id = wire.requestId();
-        String prefix = store.inversionPrefix(id);
+        String prefix = store.inversionPrefix(wire.owner(), id);
         String files = manifest.attemptId() == null ? prefix : prefix + manifest.attemptId() + "/";
         InversionEvent.Artifacts artifacts = new InversionEvent.Artifacts(store.bucket(), prefix, files,
                 files + JobEngine.LATENTS, files + JobEngine.NULL_EMBEDDINGS, files + JobEngine.RECONSTRUCTION,

@@ -38,7 +38,7 @@ interface JobSpec<W, J> {
     String id(W wire);
 
     /** The job's key prefix ({@code inversions/{id}/} or {@code edits/{id}/}). */
-    String prefix(String id);
+    String prefix(W wire);
 
     /** Who asked (status and manifest record it); null for a request without an owner. */
     String owner(W wire);

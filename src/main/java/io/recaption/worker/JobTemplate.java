@@ -41,7 +41,7 @@ public class JobTemplate {
     }
 
     <W, J> Outcome process(JobSpec<W, J> spec, W wire, RunningJob job) {
-        String prefix = spec.prefix(spec.id(wire));
+        String prefix = spec.prefix(wire);
         J request;
         try {
             request = spec.validate(wire);

@@ -146,7 +146,8 @@ public class RequestValidator {
     private String allowedInput(String bucket, String key) throws JobFailure {
         boolean artifactsBucket = bucket.equals(config.artifacts().bucket());
         String artifacts = artifactsPrefix();
-        if (artifactsBucket && (key.startsWith(artifacts + "inversions/") || key.startsWith(artifacts + "edits/"))) {
+        if (artifactsBucket && (key.startsWith(artifacts + "inversions/") || key.startsWith(artifacts + "edits/")
+                || key.startsWith(artifacts + ArtifactStore.TENANTS))) {
             throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
                     + "' is one of the worker's own artifacts, not an input");
         }

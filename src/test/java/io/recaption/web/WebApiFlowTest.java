@@ -127,9 +127,9 @@ class WebApiFlowTest {
             assertTrue(meanDifference(image, reconstruction) > 1, "the edited image differs from the reconstruction");
         }
         assertEquals(1, engine.edits(swapCaption), "the worker rendered the swap once");
-        JsonNode manifest = store.readJson(store.editPrefix(fluffyId) + "manifest.json").orElseThrow();
+        JsonNode manifest = store.readJson(store.editPrefix("anonymous", fluffyId) + "manifest.json").orElseThrow();
         assertEquals(2.5, manifest.path("emphasis").path("fluffy").asDouble(), "the emphasis reached the worker");
-        assertEquals(List.of("tiger"), List.of(store.readJson(store.editPrefix(swapId) + "manifest.json").orElseThrow()
+        assertEquals(List.of("tiger"), List.of(store.readJson(store.editPrefix("anonymous", swapId) + "manifest.json").orElseThrow()
                 .path("localBlend").get(0).asText()));
 
         JsonNode history = json(api.get("/api/inversions/" + inversionId + "/edits"), 200);

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Every job has an owner, and only its owner sees it: on an editor with two callers (the shared token, whose jobs
  * belong to {@code api}, and a basic user), the other caller gets 404 for a job, its images, its edits and its
  * history, cannot edit it, cannot invert the first one's upload, and cannot claim to be someone else; a Kafka
- * client that names another owner in an edit is refused by the worker itself.
+ * client that names another owner in an edit is refused by the worker itself; and two owners may use one id.
  */
 @Tag("integration")
 @QuarkusTest
@@ -49,6 +50,9 @@ class WebOwnersTest {
             config.put("recaption.web.auth.token", TOKEN);
             config.put("recaption.web.auth.username", USER);
             config.put("recaption.web.auth.password", PASSWORD);
+            // an edit across owners looks, to the worker, like one whose inversion has not come yet: it waits this long
+            config.put("recaption.edit.inversion-wait", "PT3S");
+            config.put("recaption.edit.requeue-delay", "PT0.5S");
             return config;
         }
     }
@@ -113,7 +117,41 @@ class WebOwnersTest {
         notFound(owner.get("/api/inversions/" + inversionId), "INVERSION_NOT_FOUND");
     }
 
-    /** A client of the request topic (no editor in between) that names its inversion's owner wrongly is refused. */
+    /**
+     * Ids are an owner's own: two callers invert under one id, both are accepted and each gets its own job, stored
+     * under its owner's folder (tenants/{owner}/inversions/{id}/, what an IAM policy can confine a role to); one
+     * caller's id neither blocks nor reveals the other's.
+     */
+    @Test
+    void twoOwnersMayUseOneId() {
+        String id = "photo-" + UUID.randomUUID();
+        String mine = WebApiFlowTest.upload(owner, TestImages.photo()).path("key").asText();
+        String theirs = WebApiFlowTest.upload(other, TestImages.photo()).path("key").asText();
+        assertEquals(id, json(owner.postJson("/api/inversions", inversion(mine, "a cat on a mat").put("inversionId", id)), 202)
+                .path("inversionId").asText());
+        assertEquals(id, json(other.postJson("/api/inversions", inversion(theirs, "a dog on a rug").put("inversionId", id)), 202)
+                .path("inversionId").asText(), "the other owner's id is not a conflict");
+        JsonNode first = owner.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
+        JsonNode second = other.await("/api/inversions/" + id, ApiClient.finished(), WebApiFlowTest.TIMEOUT);
+        assertEquals("succeeded", first.path("status").path("state").asText(), first.toString());
+        assertEquals("succeeded", second.path("status").path("state").asText(), second.toString());
+        assertEquals("a cat on a mat", first.path("caption").asText());
+        assertEquals("a dog on a rug", second.path("caption").asText());
+        try (S3Client s3 = SharedStack.get().s3().client()) {
+            for (String who : new String[] {"api", USER}) {
+                String manifest = "tenants/" + who + "/inversions/" + id + "/manifest.json";
+                assertTrue(s3.listObjectsV2(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).prefix(manifest)).keyCount() == 1,
+                        "stored under its owner: " + manifest);
+            }
+            assertEquals(0, s3.listObjectsV2(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).prefix("inversions/" + id + "/")).keyCount(),
+                    "nothing of an owner's job outside its owner's folder");
+        }
+    }
+
+    /**
+     * A client of the request topic (no editor in between) that names its inversion's owner wrongly is refused: the
+     * worker looks among that owner's inversions, finds none, and after the wait answers as for an id never used.
+     */
     @Test
     void theWorkerRefusesAnEditAcrossOwners() {
         String key = WebApiFlowTest.upload(owner, TestImages.photo()).path("key").asText();

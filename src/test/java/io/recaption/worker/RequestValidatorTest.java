@@ -71,11 +71,12 @@ class RequestValidatorTest {
                     assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
         }
         // prefixes that would let the artifacts in do not: another user's inversion or edit is never an input
-        RequestValidator wide = new RequestValidator(config(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,prod/",
+        RequestValidator wide = new RequestValidator(config(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,tenants/,prod/",
                 "recaption.artifacts.prefix", "prod")));
         assertEquals("inversions/i1/x.png", wide.inversion(inversion("inversions/i1/x.png", null)).image().key(),
                 "inversions/ outside the artifacts prefix is a plain key");
-        for (String key : List.of("prod/inversions/i1/a1-00/reconstruction.png", "prod/edits/e1/a1-00/image.png")) {
+        for (String key : List.of("prod/inversions/i1/a1-00/reconstruction.png", "prod/edits/e1/a1-00/image.png",
+                "prod/tenants/alice/inversions/i1/a1-00/reconstruction.png")) {
             assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
                     assertThrows(JobFailure.class, () -> wide.inversion(inversion(key, null)), key).code(), key);
         }
