@@ -62,15 +62,18 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker with empty data in {@code dir} (anything there before is deleted). */
     public static KafkaBroker start(Path jarsDir, Path dir) {
-        return start(jarsDir, dir, Optional.empty());
+        return start(jarsDir, dir, List.of());
     }
 
     /**
-     * Starts a broker with empty data in {@code dir}; with {@code scram}, a second listener on
-     * {@link #saslBootstrapServers()} takes SASL/SCRAM-SHA-512 logins of that user only (the plaintext listener
-     * stays, for the broker itself and the tests' own clients).
+     * Starts a broker with empty data in {@code dir}; with SCRAM {@code users}, a second listener on
+     * {@link #saslBootstrapServers()} takes SASL/SCRAM-SHA-512 logins of those users only, and the broker authorizes
+     * by ACLs (KRaft's {@code StandardAuthorizer}, nothing allowed without one: {@code User:<name>} may do only what
+     * an ACL grants it). The plaintext listener stays, for the broker itself and the tests' own clients: its
+     * principal, {@code User:ANONYMOUS}, is the super user that creates topics and ACLs.
      */
-    public static KafkaBroker start(Path jarsDir, Path dir, Optional<ScramUser> scram) {
+    public static KafkaBroker start(Path jarsDir, Path dir, List<ScramUser> users) {
+        Optional<List<ScramUser>> scram = users.isEmpty() ? Optional.empty() : Optional.of(users);
         if (!Files.isDirectory(jarsDir)) {
             throw new IllegalStateException("no Kafka jars in " + jarsDir + " (they are copied there by `mvn package`)");
         }
@@ -92,6 +95,9 @@ public final class KafkaBroker implements AutoCloseable {
                 scram.isPresent() ? "listener.name.sasl_plaintext." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT)
                         + ".sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;" : "",
                 "inter.broker.listener.name=PLAINTEXT",
+                scram.isPresent() ? "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer" : "",
+                scram.isPresent() ? "super.users=User:ANONYMOUS" : "",
+                scram.isPresent() ? "allow.everyone.if.no.acl.found=false" : "",
                 "log.dirs=" + data.toAbsolutePath(),
                 "num.partitions=1",
                 "offsets.topic.replication.factor=1",
@@ -116,8 +122,9 @@ public final class KafkaBroker implements AutoCloseable {
         String clusterId = base64Uuid();
         List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
                 properties.toString()));
-        scram.ifPresent(user -> format.addAll(List.of("--add-scram",
-                SCRAM_MECHANISM + "=[name=" + user.name() + ",password=" + user.password() + "]")));
+        for (ScramUser user : users) {
+            format.addAll(List.of("--add-scram", SCRAM_MECHANISM + "=[name=" + user.name() + ",password=" + user.password() + "]"));
+        }
         ChildJvm.run("kafka-format", jvm, format, dir.resolve("kafka.log"), dir, START_TIMEOUT);
         ChildJvm process = ChildJvm.start("kafka", jvm, List.of("kafka.Kafka", properties.toString()), dir.resolve("kafka.log"), dir);
         KafkaBroker broker = new KafkaBroker(process, port, saslPort, jvm, dir);
