@@ -112,12 +112,16 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
             return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_FAILED, "inversion '" + job.inversionId() + "' failed"));
         }
         Duration waited = Duration.between(running.firstSeen(), clock.instant());
-        if (waited.compareTo(config.edit().inversionWait()) < 0) {
+        // two bounds: the time since the first delivery, and the number of times put back (which holds whatever the
+        // clocks of the producers and the workers say)
+        if (waited.compareTo(config.edit().inversionWait()) < 0 && running.requeues() < config.edit().maxRequeues()) {
             return new Gate.Wait("inversion " + job.inversionId());
         }
+        String after = running.requeues() >= config.edit().maxRequeues()
+                ? "being put back " + running.requeues() + " times" : "waiting " + config.edit().inversionWait();
         return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_NOT_FOUND, state.isEmpty()
-                ? "no inversion '" + job.inversionId() + "' after waiting " + config.edit().inversionWait()
-                : "inversion '" + job.inversionId() + "' was still " + state + " after waiting " + config.edit().inversionWait()));
+                ? "no inversion '" + job.inversionId() + "' after " + after
+                : "inversion '" + job.inversionId() + "' was still " + state + " after " + after));
     }
 
     @Override

@@ -26,6 +26,8 @@ public class EventPublisher {
 
     /** Header of a requeued request: when it was first delivered (epoch milliseconds). */
     public static final String FIRST_SEEN_HEADER = "recaption-first-seen";
+    /** Header of a requeued request: how many times it has been put back (1 on the first copy). */
+    public static final String REQUEUES_HEADER = "recaption-requeues";
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
@@ -71,12 +73,16 @@ public class EventPublisher {
                 () -> emitter.sendMessageAndAwait(message));
     }
 
-    /** Puts a request back at the end of its topic (same key and value), remembering its first delivery. */
-    public void requeue(JobKind kind, String key, byte[] value, Instant firstSeen, Instant deadline) {
+    /**
+     * Puts a request back at the end of its topic (same key and value), remembering its first delivery and counting
+     * the times it was put back ({@code requeues}, this one included).
+     */
+    public void requeue(JobKind kind, String key, byte[] value, Instant firstSeen, int requeues, Instant deadline) {
         Message<byte[]> message = Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(key)
-                .withHeaders(List.of(new RecordHeader(FIRST_SEEN_HEADER,
-                        Long.toString(firstSeen.toEpochMilli()).getBytes(StandardCharsets.UTF_8))))
+                .withHeaders(List.of(
+                        new RecordHeader(FIRST_SEEN_HEADER, Long.toString(firstSeen.toEpochMilli()).getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader(REQUEUES_HEADER, Integer.toString(requeues).getBytes(StandardCharsets.UTF_8))))
                 .build());
         MutinyEmitter<byte[]> emitter = kind == JobKind.INVERSION ? inversionRequeue : editRequeue;
         retrying(kind.wireName() + " requeue " + LogSafe.text(key), deadline, () -> emitter.sendMessageAndAwait(message));

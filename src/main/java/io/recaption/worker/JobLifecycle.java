@@ -48,8 +48,8 @@ public class JobLifecycle {
         return running.stream().sorted(Comparator.comparing(RunningJob::startedAt)).toList();
     }
 
-    RunningJob start(JobKind kind, String id, Instant firstSeen) {
-        RunningJob job = new RunningJob(kind, id, firstSeen, config.jobs().deadline(), clock);
+    RunningJob start(JobKind kind, String id, Instant firstSeen, int requeues) {
+        RunningJob job = new RunningJob(kind, id, firstSeen, requeues, config.jobs().deadline(), clock);
         running.add(job);
         return job;
     }

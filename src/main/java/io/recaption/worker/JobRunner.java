@@ -79,7 +79,7 @@ public class JobRunner {
         }
         String id = spec.id(request);
         Instant firstSeen = firstSeen(message);
-        RunningJob job = lifecycle.start(kind, id, firstSeen);
+        RunningJob job = lifecycle.start(kind, id, firstSeen, requeues(message));
         metrics.queueWait(kind, Duration.between(firstSeen, job.startedAt()));
         job.attachToThread();
         try {
@@ -109,7 +109,7 @@ public class JobRunner {
         Instant deadline = latest(job.deadline(), clock.instant().plus(config.storage().retry().maxWait()));
         try {
             if (outcome instanceof Outcome.Requeue requeue) {
-                publisher.requeue(kind, id, message.getPayload(), job.firstSeen(), deadline);
+                publisher.requeue(kind, id, message.getPayload(), job.firstSeen(), job.requeues() + 1, deadline);
                 LOG.infof("%s %s: put back on its topic (%s)", kind.wireName(), LogSafe.text(id), requeue.why());
                 metrics.outcome(kind, "requeued", null);
                 return commits.track(message, message.ack());
@@ -159,6 +159,23 @@ public class JobRunner {
             }
         }
         return recorded;
+    }
+
+    /**
+     * How many times the record was put back before ({@link EventPublisher#REQUEUES_HEADER}; 0 without the header or
+     * with one that is not a count). A client may claim any count: a high one only ends its own edit sooner.
+     */
+    private static int requeues(Message<byte[]> message) {
+        Header header = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(metadata -> metadata.getHeaders().lastHeader(EventPublisher.REQUEUES_HEADER)).orElse(null);
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -219,6 +219,14 @@ public interface RecaptionConfig {
         @WithDefault("PT2S")
         Duration requeueDelay();
 
+        /**
+         * The most times an edit waiting for its inversion is put back on its topic (a bound besides
+         * {@code inversion-wait}: 30 minutes at 2 s is 900 passes).
+         */
+        @WithName("max-requeues")
+        @WithDefault("1000")
+        int maxRequeues();
+
         @WithName("cross-replace-steps")
         @WithDefault("0.8")
         double crossReplaceSteps();

@@ -20,13 +20,15 @@ public final class RunningJob {
     private final Instant startedAt;
     private final Instant deadline;
     private final Instant firstSeen;
+    private final int requeues;
     private final Clock clock;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Instant lastProgress;
     private volatile boolean cancelled;
     private volatile String leaseLost;
 
-    RunningJob(JobKind kind, String id, Instant firstSeen, Duration deadline, Clock clock) {
+    RunningJob(JobKind kind, String id, Instant firstSeen, int requeues, Duration deadline, Clock clock) {
+        this.requeues = requeues;
         this.kind = kind;
         this.id = id;
         this.clock = clock;
@@ -55,6 +57,11 @@ public final class RunningJob {
     /** When the request was first delivered (a requeued record keeps its first delivery's time). */
     public Instant firstSeen() {
         return firstSeen;
+    }
+
+    /** How many times its record was put back on its topic before this delivery. */
+    public int requeues() {
+        return requeues;
     }
 
     /** The last time the job reported progress (or started). */

@@ -196,6 +196,29 @@ class IdempotencyTest {
         assertEquals("INVERSION_NOT_FOUND", notFound.path("error").path("code").asText());
         assertTrue(waited >= WorkerTestProfile.INVERSION_WAIT.toSeconds(), "only after the wait");
 
+        // each copy put back is counted in its header (1, 2, 3, …), and the count bounds the wait on its own: a record
+        // that says it was put back max-requeues times ends at once, whatever its times say
+        try (TestKafka requests = new TestKafka(SharedStack.get().kafka().bootstrapServers(), List.of(SharedStack.EDIT_REQUESTS))) {
+            requests.await(SharedStack.EDIT_REQUESTS, r -> unknown.equals(r.key())
+                    && "3".equals(TestKafka.header(r, EventPublisher.REQUEUES_HEADER)), TIMEOUT);
+            List<String> counts = requests.all(SharedStack.EDIT_REQUESTS, r -> unknown.equals(r.key())).stream()
+                    .map(r -> TestKafka.header(r, EventPublisher.REQUEUES_HEADER)).toList();
+            System.out.println("requeue counts of " + unknown + ": " + counts);
+            assertTrue(counts.size() >= 3, counts.toString());
+            for (int i = 0; i < counts.size(); i++) {
+                assertEquals(i == 0 ? null : Integer.toString(i), counts.get(i), "the copy's count: " + counts);
+            }
+        }
+        String worn = Requests.newId("edit-requeued-too-often");
+        long wornStart = System.nanoTime();
+        kafka.send(SharedStack.EDIT_REQUESTS, worn, Requests.edit(worn, Requests.newId("never"), "a tiger").toString(),
+                EventPublisher.REQUEUES_HEADER, "1000");
+        JsonNode wornOut = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", worn, TIMEOUT);
+        assertEquals("INVERSION_NOT_FOUND", wornOut.path("error").path("code").asText(), wornOut.toString());
+        assertTrue(wornOut.path("error").path("message").asText().contains("put back 1000 times"), wornOut.toString());
+        assertTrue((System.nanoTime() - wornStart) / 1e9 < WorkerTestProfile.INVERSION_WAIT.toSeconds(),
+                "ended by its count, before the time bound");
+
         // a client that claims its edit was first seen in 2100 (the worker's requeue header) does not wait for ever:
         // the claim is clamped to the record's own timestamp, so the edit ends after the same bounded wait
         String forged = Requests.newId("edit-forged-first-seen");
