@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,14 +72,14 @@ public final class KafkaBroker implements AutoCloseable {
      * principal, {@code User:ANONYMOUS}, is the super user that creates topics and ACLs.
      */
     public static KafkaBroker start(Path jarsDir, Path dir, List<ScramUser> users) {
-        Optional<List<ScramUser>> scram = users.isEmpty() ? Optional.empty() : Optional.of(users);
+        boolean scram = !users.isEmpty();
         if (!Files.isDirectory(jarsDir)) {
             throw new IllegalStateException("no Kafka jars in " + jarsDir + " (they are copied there by `mvn package`)");
         }
         int port = ChildJvm.freePort();
         int controllerPort = ChildJvm.freePort();
-        int saslPort = scram.isPresent() ? ChildJvm.freePort() : -1;
-        String sasl = scram.isPresent() ? ",SASL_PLAINTEXT://127.0.0.1:" + saslPort : "";
+        int saslPort = scram ? ChildJvm.freePort() : -1;
+        String sasl = scram ? ",SASL_PLAINTEXT://127.0.0.1:" + saslPort : "";
         Path data = dir.resolve("data");
         Path properties = dir.resolve("server.properties");
         String config = String.join("\n",
@@ -91,13 +90,13 @@ public final class KafkaBroker implements AutoCloseable {
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + sasl,
                 "controller.listener.names=CONTROLLER",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-                scram.isPresent() ? "sasl.enabled.mechanisms=" + SCRAM_MECHANISM : "",
-                scram.isPresent() ? "listener.name.sasl_plaintext." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT)
+                scram ? "sasl.enabled.mechanisms=" + SCRAM_MECHANISM : "",
+                scram ? "listener.name.sasl_plaintext." + SCRAM_MECHANISM.toLowerCase(Locale.ROOT)
                         + ".sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;" : "",
                 "inter.broker.listener.name=PLAINTEXT",
-                scram.isPresent() ? "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer" : "",
-                scram.isPresent() ? "super.users=User:ANONYMOUS" : "",
-                scram.isPresent() ? "allow.everyone.if.no.acl.found=false" : "",
+                scram ? "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer" : "",
+                scram ? "super.users=User:ANONYMOUS" : "",
+                scram ? "allow.everyone.if.no.acl.found=false" : "",
                 "log.dirs=" + data.toAbsolutePath(),
                 "num.partitions=1",
                 "offsets.topic.replication.factor=1",

@@ -89,16 +89,6 @@ public class ArtifactStore {
         return ownerPrefix(owner) + "edits/" + editId + "/";
     }
 
-    /** An ownerless job's inversion folder. */
-    public String inversionPrefix(String inversionId) {
-        return inversionPrefix(null, inversionId);
-    }
-
-    /** An ownerless job's edit folder. */
-    public String editPrefix(String editId) {
-        return editPrefix(null, editId);
-    }
-
     /** The key prefixes the worker writes under (never an input). */
     public List<String> ownPrefixes() {
         return List.of(prefix() + "inversions/", prefix() + "edits/", prefix() + TENANTS);

@@ -61,7 +61,7 @@ class CaptionlessInversionTest {
         assertEquals("CAPTION_REQUIRED", event.path("error").path("code").asText());
         assertTrue(event.path("error").path("message").asText().contains("send a caption"), event.toString());
         assertFalse(event.has("caption") || event.has("captionSource"), "no caption was used: " + event);
-        assertFalse(store.exists(store.inversionPrefix(id) + JobEngine.MANIFEST), "nothing was inverted");
+        assertFalse(store.exists(store.inversionPrefix(null, id) + JobEngine.MANIFEST), "nothing was inverted");
 
         assertEquals(0, engine.inversions(""), "the engine was never called with an empty caption");
     }

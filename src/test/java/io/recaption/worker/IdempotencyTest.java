@@ -72,7 +72,7 @@ class IdempotencyTest {
         kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
         JsonNode first = inversionEvent(id, e -> true);
         assertEquals("succeeded", first.path("status").asText());
-        byte[] manifest = object(store.inversionPrefix(id) + "manifest.json");
+        byte[] manifest = object(store.inversionPrefix(null, id) + "manifest.json");
 
         kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
         JsonNode replay = inversionEvent(id, e -> e.path("replayed").asBoolean());
@@ -84,8 +84,8 @@ class IdempotencyTest {
         System.out.println("re-sent with another caption: " + conflict);
         assertEquals("ID_CONFLICT", conflict.path("error").path("code").asText());
         assertFalse(conflict.path("replayed").asBoolean());
-        assertArrayEquals(manifest, object(store.inversionPrefix(id) + "manifest.json"), "the manifest is untouched");
-        assertEquals("succeeded", status(store.inversionPrefix(id)).path("state").asText(), "so is the status");
+        assertArrayEquals(manifest, object(store.inversionPrefix(null, id) + "manifest.json"), "the manifest is untouched");
+        assertEquals("succeeded", status(store.inversionPrefix(null, id)).path("state").asText(), "so is the status");
         assertEquals(1, engine.inversions("a cat " + id));
         assertEquals(0, engine.inversions("a dog " + id));
 
@@ -118,7 +118,7 @@ class IdempotencyTest {
         // three starts, each of whose workers died: the lease left by the last one has expired while held
         Lease dead = new Lease("worker-that-died", 3, "a3-00000000", 2, Instant.now().minusSeconds(1),
                 Instant.now().minusSeconds(10), "", Lease.State.HELD);
-        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(store.inversionPrefix(id) + "lease.json"),
+        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(store.inversionPrefix(null, id) + "lease.json"),
                 RequestBody.fromBytes(Leases.bytes(dead)));
         var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + id);
         kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
@@ -127,7 +127,7 @@ class IdempotencyTest {
         JsonNode event = inversionEvent(id, e -> true);
         System.out.println("poison: " + event + "; dead letter: " + TestKafka.header(letter, "dead-letter-reason"));
         assertEquals("POISON", event.path("error").path("code").asText());
-        assertEquals("POISON", status(store.inversionPrefix(id)).path("error").path("code").asText());
+        assertEquals("POISON", status(store.inversionPrefix(null, id)).path("error").path("code").asText());
         assertEquals(0, engine.inversions("a cat " + id), "not started a fourth time");
 
         kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
@@ -144,11 +144,11 @@ class IdempotencyTest {
         var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + id);
         request.with("options").put("steps", 40).put("innerSteps", 0);
         kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
-        String leaseKey = store.inversionPrefix(id) + "lease.json";
+        String leaseKey = store.inversionPrefix(null, id) + "lease.json";
         JsonNode running = null;
         for (int i = 0; i < 300 && (running == null || !"running".equals(running.path("state").asText())); i++) {
             Thread.sleep(100);
-            running = store.readJson(store.inversionPrefix(id) + "status.json").orElse(null);
+            running = store.readJson(store.inversionPrefix(null, id) + "status.json").orElse(null);
         }
         Lease ours = Leases.parse(object(leaseKey));
         // another worker (presumed the holder died) takes the lease over behind the running job's back
@@ -160,7 +160,7 @@ class IdempotencyTest {
         assertEquals("succeeded", event.path("status").asText());
         assertFalse(event.path("replayed").asBoolean());
         assertFalse(event.path("attemptId").asText().equals(ours.attemptId()), "the run that lost its lease did not publish");
-        assertEquals("succeeded", status(store.inversionPrefix(id)).path("state").asText());
+        assertEquals("succeeded", status(store.inversionPrefix(null, id)).path("state").asText());
         Thread.sleep(1000);
         assertEquals(1, kafka.all(SharedStack.INVERSION_EVENTS, r -> id.equals(TestKafka.json(r).path("requestId").asText())).size());
     }
@@ -171,7 +171,7 @@ class IdempotencyTest {
         String editId = Requests.newId("early-edit");
         kafka.send(SharedStack.EDIT_REQUESTS, editId, Requests.edit(editId, inversionId, "a tiger " + inversionId));
         Thread.sleep(1500);
-        assertEquals("queued", status(store.editPrefix(editId)).path("state").asText(), "the edit waits, queued");
+        assertEquals("queued", status(store.editPrefix(null, editId)).path("state").asText(), "the edit waits, queued");
         kafka.send(SharedStack.INVERSION_REQUESTS, inversionId,
                 Requests.inversion(inversionId, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + inversionId));
         JsonNode edited = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", editId, TIMEOUT);
@@ -226,7 +226,7 @@ class IdempotencyTest {
                 EventPublisher.FIRST_SEEN_HEADER, Long.toString(Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()));
         assertEquals("INVERSION_NOT_FOUND", kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", forged, TIMEOUT)
                 .path("error").path("code").asText(), "a forged first-seen time is clamped");
-        assertEquals("failed", status(store.editPrefix(forged)).path("state").asText());
+        assertEquals("failed", status(store.editPrefix(null, forged)).path("state").asText());
 
         engine.setModel("another-checkpoint");
         String mismatch = Requests.newId("other-model-edit");
@@ -234,7 +234,7 @@ class IdempotencyTest {
         JsonNode refused = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", mismatch, TIMEOUT);
         System.out.println("edit on a worker with another model: " + refused);
         assertEquals("MODEL_MISMATCH", refused.path("error").path("code").asText());
-        JsonNode manifest = Requests.JSON.readTree(object(store.inversionPrefix(inversionId) + "manifest.json"));
+        JsonNode manifest = Requests.JSON.readTree(object(store.inversionPrefix(null, inversionId) + "manifest.json"));
         assertTrue(manifest.path("model").path("hash").asText().startsWith("sha256:"), "the manifest records the model's hash");
         assertFalse(manifest.toString().contains("/model"), "and no local path");
     }

@@ -90,7 +90,7 @@ class JobLimitsTest {
         System.out.printf("past the deadline (%s): %s after %.1f s%n", WorkerTestProfile.DEADLINE, event, seconds);
         assertEquals("JOB_TIMEOUT", event.path("error").path("code").asText());
         assertTrue(seconds < WorkerTestProfile.DEADLINE.toSeconds() + 15, "stopped between steps, not run to the end");
-        assertEquals("JOB_TIMEOUT", status(store.inversionPrefix(id)).path("error").path("code").asText());
+        assertEquals("JOB_TIMEOUT", status(store.inversionPrefix(null, id)).path("error").path("code").asText());
         assertClean(event);
     }
 

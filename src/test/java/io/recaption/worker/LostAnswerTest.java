@@ -44,7 +44,7 @@ class LostAnswerTest {
             var request = Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + id);
             request.with("options").put("steps", 30).put("innerSteps", 0);
             kafka.send(SharedStack.INVERSION_REQUESTS, id, request);
-            String prefix = store.inversionPrefix(id);
+            String prefix = store.inversionPrefix(null, id);
             Lease lease = null;
             for (int i = 0; i < 300 && lease == null; i++) {
                 Thread.sleep(100);

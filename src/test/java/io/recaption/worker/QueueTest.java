@@ -72,7 +72,7 @@ class QueueTest {
                         .stream().map(TestKafka::json).toList();
                 assertEquals(1, events.size(), "one event for " + id);
                 assertEquals(1, engine.inversions("a cat " + id), "one engine run for " + id);
-                assertTrue(store.exists(store.inversionPrefix(id) + "manifest.json"), id);
+                assertTrue(store.exists(store.inversionPrefix(null, id) + "manifest.json"), id);
             }
             for (String editId : editIds) {
                 assertEquals(1, kafka.all(SharedStack.EDIT_EVENTS, r -> editId.equals(TestKafka.json(r).path("editId").asText())).size());
@@ -92,7 +92,7 @@ class QueueTest {
             engine.hangNextStep();
             String slow = Requests.newId("slow-inversion");
             kafka.send(SharedStack.INVERSION_REQUESTS, slow, Requests.inversion(slow, SharedStack.UPLOADS_BUCKET, PHOTO, "a cat " + slow));
-            awaitRunning(store.inversionPrefix(slow));
+            awaitRunning(store.inversionPrefix(null, slow));
             String waiting = Requests.newId("edit-of-nothing");
             kafka.send(SharedStack.EDIT_REQUESTS, waiting, Requests.edit(waiting, Requests.newId("never"), "a tiger"));
 

@@ -89,7 +89,7 @@ class WorkerFlowTest {
         assertTrue(manifest.path("psnr").isNumber(), manifest.toString());
         assertEquals(manifest.path("psnr").asDouble(), inverted.path("metrics").path("psnr").asDouble(), 0.0,
                 "the event's PSNR is the manifest's");
-        String prefix = store.inversionPrefix(inversionId);
+        String prefix = store.inversionPrefix(null, inversionId);
         assertEquals(prefix, artifacts.path("prefix").asText());
         for (String field : new String[] {"latentsKey", "nullEmbeddingsKey", "reconstructionKey", "manifestKey"}) {
             String key = artifacts.path(field).asText();
@@ -120,7 +120,7 @@ class WorkerFlowTest {
             System.out.println("edit event: " + edited);
             assertEquals("succeeded", edited.path("status").asText());
             assertEquals(inversionId, edited.path("inversionId").asText());
-            assertEquals(store.editPrefix(editId) + edited.path("attemptId").asText() + "/image.png",
+            assertEquals(store.editPrefix(null, editId) + edited.path("attemptId").asText() + "/image.png",
                     edited.path("imageKey").asText(), "the image lies under its attempt's prefix");
             BufferedImage image = decode(edited.path("imageKey").asText());
             assertEquals(64, image.getWidth());
@@ -128,7 +128,7 @@ class WorkerFlowTest {
         }
         assertEquals(1, engine.edits(swapCaption));
         assertEquals(1, engine.edits(emphasisCaption));
-        JsonNode emphasisManifest = store.readJson(store.editPrefix(emphasisId) + "manifest.json").orElseThrow();
+        JsonNode emphasisManifest = store.readJson(store.editPrefix(null, emphasisId) + "manifest.json").orElseThrow();
         assertEquals(2.5, emphasisManifest.path("emphasis").path("fluffy").asDouble());
     }
 
@@ -228,7 +228,7 @@ class WorkerFlowTest {
     @Test
     void anUnexpectedFailureLeavesTheStatusFailedWithTheEventsCode() throws Exception {
         String id = Requests.newId("unexpected");
-        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(store.inversionPrefix(id) + "manifest.json"),
+        s3.putObject(b -> b.bucket(SharedStack.ARTIFACTS_BUCKET).key(store.inversionPrefix(null, id) + "manifest.json"),
                 RequestBody.fromString("{not a manifest"));
         kafka.send(SharedStack.INVERSION_REQUESTS, id,
                 Requests.inversion(id, SharedStack.UPLOADS_BUCKET, PHOTO_KEY, "a cat " + id));
