@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             CaptionCommand.class,
+            FetchModelCommand.class,
         })
 public class RecaptionCommand implements Runnable {
 

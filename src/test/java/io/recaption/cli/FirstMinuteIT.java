@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recaption.cli.PackagedApp.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +24,6 @@ class FirstMinuteIT {
     @TempDir
     Path dir;
 
-    /** Exit code and everything the command printed (stdout and stderr together). */
-    record Run(int exit, String output) {}
 
     @Test
     void helpPrintsEveryCommandWithoutAWarning() throws Exception {
@@ -65,19 +62,6 @@ class FirstMinuteIT {
     }
 
     private Run run(String... args) throws IOException, InterruptedException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), "the application is packaged: " + jar);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("OMP_NUM_THREADS", "1");
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return PackagedApp.run(dir, List.of(), Duration.ofMinutes(5), args);
     }
 }

@@ -54,8 +54,12 @@ class KustomizeRenderTest {
     }
 
     private static Manifests render(String overlay) {
+        return render(Project.k8s().resolve("overlays").resolve(overlay));
+    }
+
+    private static Manifests render(Path kustomization) {
         List<String> command = new ArrayList<>(renderer);
-        command.add(Project.k8s().resolve("overlays").resolve(overlay).toString());
+        command.add(kustomization.toString());
         Tools.Result result = Tools.run(Project.root(), Map.of(), TIMEOUT, command);
         assertTrue(result.ok(), result.describe());
         return Manifests.parse(result.output());
@@ -100,5 +104,47 @@ class KustomizeRenderTest {
         assertTrue(image.contains(":") && (tag.equals("cpu") || tag.startsWith("cu")), "the worker image has no flavor tag: " + image);
         List<String> violations = tag.equals("cpu") ? OverlayChecks.cpu(deployment) : OverlayChecks.gpu(deployment);
         assertEquals(List.of(), violations, overlay + " (" + image + "):\n" + String.join("\n", violations));
+    }
+
+    static Stream<String> deployables() throws IOException {
+        return Stream.concat(overlays().map(o -> "overlays/" + o), Stream.of("web"));
+    }
+
+    /**
+     * A release pins the image by digest in one line ({@code kustomize edit set image recaption=…@sha256:…} or an
+     * {@code images} entry with {@code digest}), and that pins every container of every pod, init containers
+     * included: the pods run the one image the release built and nothing else by a mutable tag.
+     */
+    @ParameterizedTest
+    @MethodSource("deployables")
+    void oneDigestPinsEveryContainer(String folder) throws IOException {
+        Path release = Files.createDirectories(Project.root().resolve("target").resolve("kustomize-release")
+                .resolve(folder.replace('/', '-')));
+        String image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/recaption";
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        Files.writeString(release.resolve("kustomization.yaml"), String.join("\n",
+                "apiVersion: kustomize.config.k8s.io/v1beta1",
+                "kind: Kustomization",
+                "resources:",
+                "  - " + release.relativize(Project.k8s().resolve(folder)),
+                "images:",
+                "  - name: recaption",
+                "    newName: " + image,
+                "    digest: " + digest,
+                ""));
+        List<String> containers = new ArrayList<>();
+        for (ObjectNode deployment : render(release).documents()) {
+            if (!deployment.path("kind").asText().equals("Deployment")) {
+                continue;
+            }
+            JsonNode pod = deployment.path("spec").path("template").path("spec");
+            for (String list : List.of("initContainers", "containers")) {
+                pod.path(list).forEach(c -> containers.add(c.path("name").asText() + "=" + c.path("image").asText()));
+            }
+        }
+        assertTrue(containers.size() >= 1, folder + " renders no container");
+        for (String container : containers) {
+            assertTrue(container.endsWith("=" + image + "@" + digest), folder + ": not pinned by the release's digest: " + container);
+        }
     }
 }
