@@ -80,13 +80,21 @@ class LayeringTest {
                         + "io.recaption.lab.shapes.Scene(); }",
                 "worker/Internal.java", "package io.recaption.worker;\nimport io.recaption.model.unet.UNet2DConditionModel;",
                 "web/Stack.java", "package io.recaption.web;\nimport io.recaption.devstack.LocalStack;",
-                "lab/Service.java", "package io.recaption.lab;\nimport static io.recaption.worker.ErrorCode.X;",
+                "lab/Service.java", "package io.recaption.lab;\nimport static io.recaption.worker.ArtifactStore.STATUS;",
                 "devstack/Engine.java", "package io.recaption.devstack;\nimport io.recaption.pipeline.Recaptioner;",
                 "worker/Fine.java", "package io.recaption.worker;\n// io.recaption.model.unet.UNet2DConditionModel\n"
                         + "import io.recaption.pipeline.Recaptioner;\nimport io.recaption.inversion.InversionSettings;",
                 "cli/Anything.java", "package io.recaption.cli;\nimport io.recaption.lab.shapes.Scene;\n"
                         + "import io.recaption.devstack.LocalStack;\nimport io.recaption.model.unet.UNet2DConditionModel;");
-        for (Map.Entry<String, String> file : planted.entrySet()) {
+        Map<String, String> protocol = Map.of(
+                "protocol/Kafka.java", "package io.recaption.protocol;\nimport org.apache.kafka.common.header.Headers;",
+                "protocol/Worker.java", "package io.recaption.protocol;\nimport io.recaption.worker.ArtifactStore;",
+                "protocol/Engine.java", "package io.recaption.protocol;\nimport io.recaption.model.unet.UNet2DConditionModel;",
+                "protocol/Fine.java", "package io.recaption.protocol;\nimport com.fasterxml.jackson.databind.JsonNode;\n"
+                        + "import io.recaption.inversion.InversionMethod;");
+        Map<String, String> all = new java.util.TreeMap<>(planted);
+        all.putAll(protocol);
+        for (Map.Entry<String, String> file : all.entrySet()) {
             Path path = root.resolve(file.getKey());
             Files.createDirectories(path.getParent());
             Files.writeString(path, file.getValue());
@@ -94,10 +102,10 @@ class LayeringTest {
         List<String> found = violations(sources(root));
         for (String broken : List.of("model/Low.java", "editing/Sibling.java", "artifacts/Framework.java",
                 "pipeline/Lab.java", "worker/Internal.java", "web/Stack.java", "lab/Service.java",
-                "devstack/Engine.java")) {
+                "devstack/Engine.java", "protocol/Kafka.java", "protocol/Worker.java", "protocol/Engine.java")) {
             assertTrue(found.stream().anyMatch(v -> v.startsWith(broken + ":")), broken + " is caught: " + found);
         }
-        assertTrue(found.stream().noneMatch(v -> v.startsWith("worker/Fine.java") || v.startsWith("cli/")),
+        assertTrue(found.stream().noneMatch(v -> v.startsWith("worker/Fine.java") || v.startsWith("protocol/Fine.java") || v.startsWith("cli/")),
                 "allowed references pass: " + found);
     }
 
@@ -148,6 +156,17 @@ class LayeringTest {
             }
             if (ENGINE_RANK.containsKey(target) && PIPELINE_API.stream().noneMatch(reference::startsWith)) {
                 return "the service uses the engine through the pipeline's API";
+            }
+        }
+        if (pkg.equals("protocol")) {
+            if (framework) {
+                return "the wire contract is plain Java and Jackson: any client can use it";
+            }
+            if (SERVICE.contains(target) || target.equals("devstack") || target.equals("cli") || target.equals("lab")) {
+                return "the wire contract uses nothing of the service, the dev stack, the commands or the lab";
+            }
+            if (ENGINE_RANK.containsKey(target) && PIPELINE_API.stream().noneMatch(reference::startsWith)) {
+                return "the wire contract names only the pipeline API's value types";
             }
         }
         if (pkg.equals("devstack") && target != null && !target.equals("devstack")) {

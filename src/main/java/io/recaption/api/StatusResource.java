@@ -3,7 +3,7 @@ package io.recaption.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.worker.ArtifactStore;
 import io.recaption.worker.JobEngine;
-import io.recaption.worker.RequestReader;
+import io.recaption.protocol.RequestReader;
 import io.recaption.worker.StorageUnavailable;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;

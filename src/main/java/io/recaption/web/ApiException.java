@@ -1,6 +1,6 @@
 package io.recaption.web;
 
-import io.recaption.worker.ErrorCode;
+import io.recaption.protocol.ErrorCode;
 
 /** A refusal with its HTTP status and {@link ApiError}; {@link ApiExceptionMappers} writes it. */
 public class ApiException extends RuntimeException {

@@ -1,7 +1,7 @@
 package io.recaption.web;
 
-import io.recaption.worker.ErrorCode;
-import io.recaption.worker.RequestReader;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.RequestReader;
 import java.util.List;
 import java.util.Map;
 

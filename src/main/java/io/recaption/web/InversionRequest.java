@@ -1,7 +1,7 @@
 package io.recaption.web;
 
-import io.recaption.worker.ErrorCode;
-import io.recaption.worker.RequestReader;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.RequestReader;
 
 /**
  * Body of {@code POST /api/inversions}: the uploaded photo, its caption (optional on the wire: a worker that can

@@ -2,8 +2,8 @@ package io.recaption.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.recaption.worker.ErrorCode;
-import io.recaption.worker.RequestReader;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.RequestReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.recaption.web;
 
-import io.recaption.worker.EditJob;
-import io.recaption.worker.EditOptions;
-import io.recaption.worker.ErrorCode;
-import io.recaption.worker.InversionJob;
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionJob;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;

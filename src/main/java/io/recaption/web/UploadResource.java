@@ -2,9 +2,9 @@ package io.recaption.web;
 
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
-import io.recaption.worker.ErrorCode;
+import io.recaption.protocol.ErrorCode;
 import io.recaption.worker.RecaptionConfig;
-import io.recaption.worker.RequestReader;
+import io.recaption.protocol.RequestReader;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;

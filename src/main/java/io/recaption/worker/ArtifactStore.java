@@ -1,5 +1,11 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.RequestReader;
+
+import io.recaption.protocol.ImageRef;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;

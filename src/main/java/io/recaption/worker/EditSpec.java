@@ -1,5 +1,16 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.EditEvent;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.RequestReader;
+
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.RequestHash;
+import io.recaption.protocol.WireRequests;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionManifest;

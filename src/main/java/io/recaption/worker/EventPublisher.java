@@ -1,5 +1,9 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.LogSafe;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.reactive.messaging.MutinyEmitter;

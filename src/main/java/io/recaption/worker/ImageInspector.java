@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobFailure;
+
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import java.nio.file.Path;

@@ -1,5 +1,11 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+
 import io.recaption.artifacts.InversionFiles;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionCaption;

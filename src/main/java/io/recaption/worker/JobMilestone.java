@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobKind;
+
 /**
  * A point a job passes that matters to delivery (fired synchronously as a CDI event): after the manifest is
  * published and after the event is published, each before the record is committed. Observers may log or

@@ -1,5 +1,10 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.LogSafe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

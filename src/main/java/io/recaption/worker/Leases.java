@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.LogSafe;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;

@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobEvent;
+
 /** How a request record ends, as {@link JobRunner} carries it out. */
 sealed interface Outcome {
 

@@ -1,5 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+
 import io.recaption.diffusion.InputRejectedException;
 
 /**

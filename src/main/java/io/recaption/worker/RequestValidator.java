@@ -1,5 +1,16 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.EditOptions;
+
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.ImageRef;
+import io.recaption.protocol.InversionJob;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
+
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.editing.CaptionEdit;
 

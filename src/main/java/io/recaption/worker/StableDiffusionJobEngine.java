@@ -1,5 +1,10 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.Phase;

@@ -1,5 +1,12 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.LogSafe;
+
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.RequestReader;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,10 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+
 import io.quarkus.arc.DefaultBean;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionCaption;

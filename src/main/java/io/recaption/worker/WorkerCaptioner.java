@@ -1,5 +1,9 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.LogSafe;
+
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.pipeline.InversionCaption;

@@ -1,5 +1,7 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

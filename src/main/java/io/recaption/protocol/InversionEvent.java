@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -47,7 +48,7 @@ public record InversionEvent(int schemaVersion, String requestId, String inversi
         return replayed != null;
     }
 
-    static InversionEvent failed(String id, JobFailure failure, boolean replayed) {
+    public static InversionEvent failed(String id, JobFailure failure, boolean replayed) {
         return new InversionEvent(RequestReader.SCHEMA_VERSION, id, id, FAILED, null, null, null, null, null,
                 JobEvent.Error.of(failure), replayed);
     }

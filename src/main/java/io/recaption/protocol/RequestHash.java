@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

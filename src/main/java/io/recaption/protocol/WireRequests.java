@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,11 @@ import java.util.Map;
  * fields are null. {@link RequestValidator} turns them into jobs. {@code owner} is who asked (the caption editor sets
  * the caller it authenticated; DESIGN §5): null for a request without one.
  */
-final class WireRequests {
+public final class WireRequests {
 
     private WireRequests() {}
 
-    record Inversion(
+    public record Inversion(
             String requestId,
             String imageBucket,
             String imageKey,
@@ -25,7 +26,7 @@ final class WireRequests {
             Boolean truncateCaption,
             String owner) {}
 
-    record Edit(
+    public record Edit(
             String editId,
             String inversionId,
             String caption,

@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 /** An input image object; both parts validated (allowed bucket, safe key). */
 public record ImageRef(String bucket, String key) {}

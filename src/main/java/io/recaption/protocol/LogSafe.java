@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 /**
  * Text from requests (ids, keys, captions) on its way into a log line or an event message: control characters

@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -34,7 +35,7 @@ public record EditEvent(int schemaVersion, String editId, String inversionId, St
         return replayed != null;
     }
 
-    static EditEvent failed(String editId, String inversionId, JobFailure failure, boolean replayed) {
+    public static EditEvent failed(String editId, String inversionId, JobFailure failure, boolean replayed) {
         return new EditEvent(RequestReader.SCHEMA_VERSION, editId, inversionId, FAILED, null, null, null, null, null,
                 null, JobEvent.Error.of(failure), replayed);
     }

@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 /**
  * Codes of failed events and dead-lettered records. The first group is what a dead-letter record carries in

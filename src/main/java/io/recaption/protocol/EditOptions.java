@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

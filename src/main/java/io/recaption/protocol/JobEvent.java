@@ -1,4 +1,4 @@
-package io.recaption.worker;
+package io.recaption.protocol;
 
 /**
  * An event on {@code inversion-events} or {@code edit-events} (DESIGN §5): its schema is these records, and
@@ -8,8 +8,8 @@ package io.recaption.worker;
  */
 public sealed interface JobEvent permits InversionEvent, EditEvent {
 
-    String SUCCEEDED = StatusTracker.SUCCEEDED;
-    String FAILED = StatusTracker.FAILED;
+    String SUCCEEDED = "succeeded";
+    String FAILED = "failed";
 
     /** The job's id: the record key. */
     String id();
@@ -26,19 +26,19 @@ public sealed interface JobEvent permits InversionEvent, EditEvent {
     }
 
     /** A failed job's code and a message for people: built by the worker, never an exception's text. */
-    record Error(String code, String message) {
+    public record Error(String code, String message) {
         public Error {
             if (code == null || code.isBlank() || message == null) {
                 throw new IllegalArgumentException("an event error needs a code and a message");
             }
         }
 
-        static Error of(JobFailure failure) {
+        public static Error of(JobFailure failure) {
             return new Error(failure.code().name(), failure.getMessage());
         }
     }
 
     /** Seconds the engine ran, and the reconstruction's PSNR (inversions). */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record Metrics(Double psnr, double seconds) {}
+    public record Metrics(Double psnr, double seconds) {}
 }

@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 /** The two kinds of job; {@code wireName} is the status's {@code kind} and the metrics' tag. */
 public enum JobKind {

@@ -1,4 +1,5 @@
-package io.recaption.worker;
+package io.recaption.protocol;
+
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -51,7 +52,7 @@ public final class RequestReader {
     }
 
     /** The id field of a record, if it has a safe one (used to name a dead letter's key). */
-    static String idOrNull(JsonNode root, String field) {
+    public static String idOrNull(JsonNode root, String field) {
         JsonNode id = root == null ? null : root.get(field);
         return id != null && id.isTextual() && isSafeId(id.textValue()) ? id.textValue() : null;
     }
@@ -151,7 +152,7 @@ public final class RequestReader {
     }
 
     /** The record as a JSON object of a schema version this worker speaks. */
-    static JsonNode object(byte[] value) throws InvalidMessage {
+    public static JsonNode object(byte[] value) throws InvalidMessage {
         if (value == null || value.length == 0) {
             throw new InvalidMessage(ErrorCode.NOT_JSON, "empty record value");
         }
