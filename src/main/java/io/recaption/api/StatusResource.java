@@ -1,9 +1,11 @@
 package io.recaption.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.recaption.protocol.JobStatus;
+import io.recaption.protocol.JobStatuses;
+import io.recaption.protocol.RequestReader;
 import io.recaption.worker.ArtifactStore;
 import io.recaption.worker.JobEngine;
-import io.recaption.protocol.RequestReader;
 import io.recaption.worker.StorageUnavailable;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -62,13 +64,13 @@ public class StatusResource {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
         try {
-            Optional<JsonNode> status = store.peekJson(prefix + ArtifactStore.STATUS);
+            Optional<JobStatus> status = store.peekStatus(prefix);
             if (status.isPresent()) {
-                return Response.ok(status.get()).build();
+                return Response.ok(JobStatuses.write(status.get()), MediaType.APPLICATION_JSON_TYPE).build();
             }
             // a complete job whose last status write was lost still answers as complete
             if (store.peekJson(prefix + JobEngine.MANIFEST).isPresent()) {
-                return Response.ok(Map.of("id", id, "state", "succeeded", "progress", 1.0)).build();
+                return Response.ok(Map.of("id", id, "state", JobStatus.State.SUCCEEDED.wireName(), "progress", 1.0)).build();
             }
             return Response.status(Response.Status.NOT_FOUND).build();
         } catch (StorageUnavailable | SdkException e) {

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /**
  * A validated edit request.
  *

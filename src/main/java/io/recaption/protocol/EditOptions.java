@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /**
  * Codes of failed events and dead-lettered records. The first group is what a dead-letter record carries in
  * its {@code recaption-error-code} header (the request could not be understood); the others are failed

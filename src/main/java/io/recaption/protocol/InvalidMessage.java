@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /** A record that is not a request this worker understands: it goes to the dead-letter topic with the reason. */
 public class InvalidMessage extends Exception {
 

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recaption.pipeline.CaptionSource;

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /**
  * A validated inversion request; the inversion's id is the request's id.
  *

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 import io.recaption.inversion.InversionMethod;
 
 /**

@@ -8,8 +8,8 @@ package io.recaption.protocol;
  */
 public sealed interface JobEvent permits InversionEvent, EditEvent {
 
-    String SUCCEEDED = "succeeded";
-    String FAILED = "failed";
+    String SUCCEEDED = JobStatus.State.SUCCEEDED.wireName();
+    String FAILED = JobStatus.State.FAILED.wireName();
 
     /** The job's id: the record key. */
     String id();

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /** A job that cannot succeed, with a code for the failed event and status (the request is not retried). */
 public class JobFailure extends Exception {
 

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /** The two kinds of job; {@code wireName} is the status's {@code kind} and the metrics' tag. */
 public enum JobKind {
     INVERSION("inversion"),

@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 /**
  * Text from requests (ids, keys, captions) on its way into a log line or an event message: control characters
  * (newlines, escapes, NUL, DEL, the C1 range and line/paragraph separators) become '?', so that a request

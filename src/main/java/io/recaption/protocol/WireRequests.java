@@ -1,6 +1,5 @@
 package io.recaption.protocol;
 
-
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.recaption.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.recaption.protocol.JobStatus;
 import java.util.Optional;
 
 /**
@@ -18,17 +18,13 @@ public record JobState(String state, double progress, String phase, ApiError err
     }
 
     /** From a status.json, or, without one, succeeded when the manifest exists and submitted otherwise. */
-    static JobState of(Optional<JsonNode> status, boolean manifestExists) {
+    static JobState of(Optional<JobStatus> status, boolean manifestExists) {
         if (status.isEmpty()) {
             return manifestExists ? new JobState(SUCCEEDED, 1, null, null) : new JobState(SUBMITTED, 0, null, null);
         }
-        JsonNode s = status.get();
-        JsonNode error = s.path("error");
-        ApiError failure = error.isObject()
-                ? new ApiError(error.path("code").asText("ENGINE_ERROR"), error.path("message").asText(""))
-                : null;
-        String phase = s.path("phase").isTextual() ? s.path("phase").asText() : null;
-        return new JobState(s.path("state").asText(SUBMITTED), s.path("progress").asDouble(0), phase, failure);
+        JobStatus s = status.get();
+        ApiError failure = s.error() == null ? null : new ApiError(s.error().code(), s.error().message());
+        return new JobState(s.state().wireName(), s.progress(), s.phase(), failure);
     }
 
     boolean succeeded() {

@@ -1,5 +1,6 @@
 package io.recaption.web;
 
+import io.recaption.protocol.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.protocol.ErrorCode;
@@ -42,8 +43,8 @@ public class JobViews {
     public InversionView inversion(String inversionId, String owner) {
         WebStore.JobPaths paths = store.inversion(owner, inversionId);
         Optional<WebRecords.Inversion> record = store.record(store.inversionRecordKey(owner, inversionId), WebRecords.Inversion.class);
-        Optional<JsonNode> status = store.status(paths);
-        Optional<JsonNode> manifest = status.isEmpty() || JobState.SUCCEEDED.equals(status.get().path("state").asText())
+        Optional<JobStatus> status = store.status(paths);
+        Optional<JsonNode> manifest = status.isEmpty() || status.get().state() == JobStatus.State.SUCCEEDED
                 ? store.manifest(paths) : Optional.empty();
         boolean mine = record.isPresent() ? WebRecords.ownedBy(record.get().owner(), owner)
                 : WebRecords.ownedBy(workerOwner(status, manifest), owner);
@@ -55,7 +56,7 @@ public class JobViews {
         String caption = result != null ? result.caption() : record.map(WebRecords.Inversion::caption).orElse(null);
         String base = "/api/inversions/" + inversionId;
         return new InversionView(inversionId, state, caption, result,
-                record.map(WebRecords.Inversion::createdAt).orElse(status.map(s -> s.path("acceptedAt").asText(null)).orElse(null)),
+                record.map(WebRecords.Inversion::createdAt).orElse(acceptedAt(status)),
                 record.isPresent() ? base + "/input.png" : null,
                 state.succeeded() ? base + "/reconstruction.png" : null);
     }
@@ -79,8 +80,8 @@ public class JobViews {
 
     private Optional<EditView> edit(String editId, Optional<WebRecords.Edit> record, String owner) {
         WebStore.JobPaths paths = store.edit(owner, editId);
-        Optional<JsonNode> status = store.status(paths);
-        boolean done = status.isPresent() && JobState.SUCCEEDED.equals(status.get().path("state").asText());
+        Optional<JobStatus> status = store.status(paths);
+        boolean done = status.isPresent() && status.get().state() == JobStatus.State.SUCCEEDED;
         // without the web's record (an edit published to Kafka directly) the manifest holds the settings
         Optional<JsonNode> manifest = record.isEmpty() && (done || status.isEmpty()) ? store.manifest(paths) : Optional.empty();
         if (record.isEmpty() && status.isEmpty() && manifest.isEmpty()) {
@@ -99,19 +100,24 @@ public class JobViews {
                     r.crossReplaceSteps(), r.selfReplaceSteps(), r.createdAt(), imageUrl));
         }
         JsonNode m = manifest.orElse(json.createObjectNode());
-        String inversionId = status.map(s -> s.path("inversionId").asText(null)).orElse(null);
+        String inversionId = status.map(JobStatus::inversionId).orElse(null);
         Map<String, Double> emphasis = new LinkedHashMap<>();
         m.path("emphasis").fields().forEachRemaining(e -> emphasis.put(e.getKey(), e.getValue().asDouble()));
         List<String> blend = new ArrayList<>();
         m.path("localBlend").forEach(w -> blend.add(w.asText()));
         return Optional.of(new EditView(editId, inversionId, state, m.path("caption").asText(null), emphasis, blend,
                 number(m, "crossReplaceSteps"), number(m, "selfReplaceSteps"),
-                status.map(s -> s.path("acceptedAt").asText(null)).orElse(null), imageUrl));
+                acceptedAt(status), imageUrl));
+    }
+
+    /** When the worker accepted the job (ISO-8601), from its status. */
+    private static String acceptedAt(Optional<JobStatus> status) {
+        return status.map(JobStatus::acceptedAt).map(Object::toString).orElse(null);
     }
 
     /** Who asked for a job, as the worker recorded it: its status's owner, else its manifest's provenance's. */
-    private static String workerOwner(Optional<JsonNode> status, Optional<JsonNode> manifest) {
-        return status.map(s -> s.path("owner").asText(null))
+    private static String workerOwner(Optional<JobStatus> status, Optional<JsonNode> manifest) {
+        return status.map(JobStatus::owner)
                 .or(() -> manifest.map(m -> m.path("provenance").path("owner").asText(null)))
                 .orElse(null);
     }

@@ -1,5 +1,6 @@
 package io.recaption.web;
 
+import io.recaption.protocol.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.worker.ArtifactStore;
@@ -163,8 +164,8 @@ public class WebStore {
 
     // ---- the worker's objects ----
 
-    public Optional<JsonNode> status(JobPaths job) {
-        return artifacts.peekJson(job.prefix() + ArtifactStore.STATUS);
+    public Optional<JobStatus> status(JobPaths job) {
+        return artifacts.peekStatus(job.prefix());
     }
 
     public Optional<JsonNode> manifest(JobPaths job) {

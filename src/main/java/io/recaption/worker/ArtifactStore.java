@@ -5,6 +5,8 @@ import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.RequestReader;
 
 import io.recaption.protocol.ImageRef;
+import io.recaption.protocol.JobStatus;
+import io.recaption.protocol.JobStatuses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -195,6 +197,28 @@ public class ArtifactStore {
             return get(key).map(v -> parse(key, v.bytes()));
         } catch (SdkException e) {
             throw new StorageUnavailable("GET " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The status of the job under {@code prefix} ({@value #STATUS}), retried like {@link #read}. */
+    public Optional<JobStatus> readStatus(String prefix) {
+        return read(prefix + STATUS).map(v -> status(prefix, v.bytes()));
+    }
+
+    /** {@link #readStatus} in one attempt, for callers that must answer quickly (the status endpoints). */
+    public Optional<JobStatus> peekStatus(String prefix) {
+        try {
+            return get(prefix + STATUS).map(v -> status(prefix, v.bytes()));
+        } catch (SdkException e) {
+            throw new StorageUnavailable("GET " + prefix + STATUS + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private JobStatus status(String prefix, byte[] bytes) {
+        try {
+            return JobStatuses.read(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException("s3://" + bucket() + "/" + prefix + STATUS + " is " + e.getMessage(), e));
         }
     }
 

@@ -66,9 +66,9 @@ public class AttemptRunner {
             // the status says running once the model is ours: until then the job is fetched and waiting its turn
             try (EngineTurns.Turn turn = turns.await(job)) {
                 status.running(attemptId, worker.id());
-                manifest = engine(spec, request, files, out, p -> {
+                manifest = engine(spec, request, files, out, (fraction, phase) -> {
                     job.progressed();
-                    status.progress(p);
+                    status.progress(fraction, phase);
                 });
             }
             metrics.engineTime(spec.kind(), status.seconds());
@@ -120,7 +120,7 @@ public class AttemptRunner {
     }
 
     private <W, J> Object engine(JobSpec<W, J> spec, J request, JobFiles files, Path out,
-            java.util.function.DoubleConsumer progress) throws JobFailure {
+            JobProgress progress) throws JobFailure {
         try {
             return spec.run(request, files, out, progress);
         } catch (JobInterrupted e) {

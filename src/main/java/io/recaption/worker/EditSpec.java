@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.EditEvent;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.JobEvent;
@@ -11,7 +12,6 @@ import io.recaption.protocol.JobKind;
 import io.recaption.protocol.RequestHash;
 import io.recaption.protocol.WireRequests;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.DoubleConsumer;
 
 /**
  * The edit's part of the job ladder: its inversion must be complete and made by this worker's model (an edit
@@ -116,10 +115,9 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
             }
             return new Gate.Proceed();
         }
-        Optional<JsonNode> status = store.readJson(inversion + ArtifactStore.STATUS);
-        String state = StatusTracker.state(status);
-        String statusOwner = status.map(s -> s.path("owner").asText(null)).orElse(null);
-        if (StatusTracker.FAILED.equals(state) && Objects.equals(statusOwner, job.owner())) {
+        Optional<JobStatus> status = store.readStatus(inversion)
+                .filter(s -> Objects.equals(s.owner(), job.owner())); // another owner's tells nothing either
+        if (status.isPresent() && status.get().state() == JobStatus.State.FAILED) {
             return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_FAILED, "inversion '" + job.inversionId() + "' failed"));
         }
         Duration waited = Duration.between(running.firstSeen(), clock.instant());
@@ -130,9 +128,9 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
         }
         String after = running.requeues() >= config.edit().maxRequeues()
                 ? "being put back " + running.requeues() + " times" : "waiting " + config.edit().inversionWait();
-        return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_NOT_FOUND, state.isEmpty()
+        return new Gate.Fail(new JobFailure(ErrorCode.INVERSION_NOT_FOUND, status.isEmpty()
                 ? "no inversion '" + job.inversionId() + "' after " + after
-                : "inversion '" + job.inversionId() + "' was still " + state + " after " + after));
+                : "inversion '" + job.inversionId() + "' was still " + status.get().state().wireName() + " after " + after));
     }
 
     @Override
@@ -158,7 +156,7 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     }
 
     @Override
-    public Object run(EditJob job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure {
+    public Object run(EditJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
         return engine.edit(files.dir(INVERSION), job.options(), out, progress);
     }
 

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.DoubleConsumer;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The inversion's part of the job ladder: fetch the image, invert it, answer with the artifacts' keys. */
@@ -126,7 +125,7 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     }
 
     @Override
-    public Object run(InversionJob job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure {
+    public Object run(InversionJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
         Path image = files.file(INPUT);
         InversionCaption caption = job.captionedByModel() ? captioner.caption(image) : InversionCaption.user(job.caption());
         return engine.invert(image, caption, job.options(), out, progress);

@@ -13,7 +13,6 @@ import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.ModelIdentity;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.DoubleConsumer;
 
 /**
  * The port between the worker and the model: everything the worker needs from Stable Diffusion, and nothing
@@ -58,7 +57,7 @@ public interface JobEngine {
      *     {@link ErrorCode#NOT_AN_IMAGE}, {@link ErrorCode#IMAGE_TOO_LARGE}, {@link ErrorCode#INVALID_OPTIONS})
      */
     InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
-            DoubleConsumer progress) throws JobFailure;
+            JobProgress progress) throws JobFailure;
 
     /**
      * Renders an edit of the inversion stored in {@code inversionDir} (the four files of {@link #invert}) into
@@ -67,5 +66,5 @@ public interface JobEngine {
      * @throws JobFailure for failures with a clear code (e.g. {@link ErrorCode#CAPTION_TOO_LONG},
      *     {@link ErrorCode#INVALID_OPTIONS} for a local-blend word found in neither caption)
      */
-    EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure;
+    EditManifest edit(Path inversionDir, EditOptions options, Path outDir, JobProgress progress) throws JobFailure;
 }

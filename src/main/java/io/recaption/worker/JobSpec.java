@@ -9,7 +9,6 @@ import io.recaption.protocol.JobKind;
 import io.recaption.pipeline.InversionCaption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.DoubleConsumer;
 
 /**
  * What differs between an inversion and an edit inside the one job ladder ({@link JobTemplate}): reading and
@@ -72,7 +71,7 @@ interface JobSpec<W, J> {
     void fetch(J job, JobFiles files) throws JobFailure;
 
     /** Runs the engine into {@code out}; returns the manifest record the engine made. */
-    Object run(J job, JobFiles files, Path out, DoubleConsumer progress) throws JobFailure;
+    Object run(J job, JobFiles files, Path out, JobProgress progress) throws JobFailure;
 
     /** Files the engine writes into {@code out}, uploaded under the attempt's prefix before the manifest. */
     List<String> outputs();

@@ -1,11 +1,12 @@
 package io.recaption.worker;
 
+import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.ErrorCode;
 
+import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.LogSafe;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,10 +111,10 @@ public class JobTemplate {
         if (store.exists(prefix + JobEngine.MANIFEST)) {
             return conflict(spec, wire);
         }
-        Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
+        Optional<JobStatus> status = store.readStatus(prefix);
         if (status.isPresent()) {
-            boolean sameFailure = StatusTracker.FAILED.equals(status.get().path("state").asText())
-                    && invalid.code().name().equals(status.get().path("error").path("code").asText());
+            boolean sameFailure = status.get().state() == JobStatus.State.FAILED
+                    && invalid.code().name().equals(status.get().error().code());
             return sameFailure ? new Outcome.Answer(spec.failed(wire, invalid, true)) : conflict(spec, wire);
         }
         return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, null), invalid);
@@ -123,13 +124,13 @@ public class JobTemplate {
     private <W, J> Optional<Outcome> finished(JobSpec<W, J> spec, W wire, J request, String prefix, String hash)
             throws JobFailure {
         Optional<ArtifactStore.Versioned> manifest = store.read(prefix + JobEngine.MANIFEST);
-        Optional<JsonNode> status = store.readJson(prefix + ArtifactStore.STATUS);
+        Optional<JobStatus> status = store.readStatus(prefix);
         if (manifest.isPresent()) {
             JobSpec.Published published = spec.published(manifest.get().bytes());
             if (!matches(spec, request, hash, published.requestHash())) {
                 return Optional.of(conflict(spec, wire));
             }
-            if (!StatusTracker.SUCCEEDED.equals(StatusTracker.state(status)) && published.attemptId() != null) {
+            if (status.map(JobStatus::state).orElse(null) != JobStatus.State.SUCCEEDED && published.attemptId() != null) {
                 // the winner died between its manifest and its status: the status catches up here
                 attempts.tracker(spec, wire, prefix, published.requestHash()).succeeded(published.attemptId());
             }
@@ -138,29 +139,28 @@ public class JobTemplate {
         if (status.isEmpty()) {
             return Optional.empty();
         }
-        String stored = status.get().path("requestHash").asText(null);
+        String stored = status.get().requestHash();
         if (!matches(spec, request, hash, stored)) {
             return Optional.of(conflict(spec, wire));
         }
-        if (!StatusTracker.FAILED.equals(status.get().path("state").asText())) {
+        if (status.get().state() != JobStatus.State.FAILED) {
             return Optional.empty();
         }
-        JsonNode error = status.get().path("error");
-        return Optional.of(new Outcome.Answer(spec.failed(wire, storedFailure(error), true)));
+        return Optional.of(new Outcome.Answer(spec.failed(wire, storedFailure(status.get().error()), true)));
     }
 
     private static <W, J> boolean matches(JobSpec<W, J> spec, J request, String hash, String stored) throws JobFailure {
         return hash == null || stored == null || stored.isEmpty() || spec.sameRequest(request, hash, stored);
     }
 
-    private static JobFailure storedFailure(JsonNode error) {
+    private static JobFailure storedFailure(JobEvent.Error error) {
         ErrorCode code;
         try {
-            code = ErrorCode.valueOf(error.path("code").asText());
+            code = ErrorCode.valueOf(error.code());
         } catch (IllegalArgumentException unknown) {
             code = ErrorCode.WORKER_ERROR;
         }
-        return new JobFailure(code, error.path("message").asText(code.name()));
+        return new JobFailure(code, error.message().isEmpty() ? code.name() : error.message());
     }
 
     private <W, J> Outcome conflict(JobSpec<W, J> spec, W wire) {
@@ -190,7 +190,7 @@ public class JobTemplate {
             while (true) {
                 pause(job);
                 if (store.exists(prefix + JobEngine.MANIFEST)
-                        || StatusTracker.FAILED.equals(StatusTracker.state(store.readJson(prefix + ArtifactStore.STATUS)))) {
+                        || store.readStatus(prefix).map(JobStatus::state).orElse(null) == JobStatus.State.FAILED) {
                     return true;
                 }
                 Optional<Lease> lease = leases.read(prefix + ArtifactStore.LEASE);

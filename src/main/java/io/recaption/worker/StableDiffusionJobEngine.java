@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.DoubleConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -99,7 +98,7 @@ public class StableDiffusionJobEngine implements JobEngine {
 
     @Override
     public synchronized InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
-            DoubleConsumer progress) throws JobFailure {
+            JobProgress progress) throws JobFailure {
         Recaptioner recaptioner = recaptioner();
         InversionSettings settings = new InversionSettings(options.method(), options.steps(),
                 (float) options.guidanceScale(), options.innerSteps(), options.earlyStopEpsilon(),
@@ -117,7 +116,7 @@ public class StableDiffusionJobEngine implements JobEngine {
     }
 
     @Override
-    public synchronized EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress)
+    public synchronized EditManifest edit(Path inversionDir, EditOptions options, Path outDir, JobProgress progress)
             throws JobFailure {
         Recaptioner recaptioner = recaptioner();
         Map<String, Float> emphasis = new LinkedHashMap<>();
@@ -154,10 +153,10 @@ public class StableDiffusionJobEngine implements JobEngine {
 
         private final Map<Phase, Double> work;
         private final double total;
-        private final DoubleConsumer sink;
+        private final JobProgress sink;
         private final Map<Phase, Double> done = new EnumMap<>(Phase.class);
 
-        PhaseProgress(Map<Phase, Double> work, DoubleConsumer sink) {
+        PhaseProgress(Map<Phase, Double> work, JobProgress sink) {
             this.work = work;
             this.total = work.values().stream().mapToDouble(Double::doubleValue).sum();
             this.sink = sink;
@@ -171,7 +170,7 @@ public class StableDiffusionJobEngine implements JobEngine {
             }
             done.put(phase, weight * step / steps);
             double sum = done.values().stream().mapToDouble(Double::doubleValue).sum();
-            sink.accept(Math.min(1.0, sum / total));
+            sink.report(Math.min(1.0, sum / total), phase.label());
         }
     }
 }

@@ -13,7 +13,6 @@ import io.recaption.pipeline.ModelIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.DoubleConsumer;
 
 /**
  * Stands in while no engine bean is deployed: never ready, its load failed for good, so readiness, startup and
@@ -40,12 +39,12 @@ public class UnavailableEngine implements JobEngine {
 
     @Override
     public InversionManifest invert(Path imageFile, InversionCaption caption, InversionOptions options, Path outDir,
-            DoubleConsumer progress) throws JobFailure {
+            JobProgress progress) throws JobFailure {
         throw unavailable();
     }
 
     @Override
-    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress)
+    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, JobProgress progress)
             throws JobFailure {
         throw unavailable();
     }

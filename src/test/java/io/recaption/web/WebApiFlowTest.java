@@ -161,6 +161,7 @@ class WebApiFlowTest {
         }, TIMEOUT);
         System.out.println("while running: " + running);
         assertEquals("a slow cat", running.path("caption").asText(), "the caption is shown before the manifest exists");
+        assertEquals(TestJobEngine.PHASE, running.path("status").path("phase").asText(), "the engine's phase is shown");
         assertTrue(running.path("reconstructionUrl").isNull(), "no reconstruction while it runs");
         JsonNode notReady = json(api.get("/api/inversions/" + id + "/reconstruction.png"), 404);
         assertEquals("IMAGE_NOT_READY", notReady.path("code").asText());

@@ -172,6 +172,7 @@ class WorkerFlowTest {
                 double progress = status.path("progress").asDouble();
                 if ("running".equals(status.path("state").asText()) && progress > 0 && progress < 1) {
                     seen = progress;
+                    assertEquals(TestJobEngine.PHASE, status.path("phase").asText(), status.toString());
                     break;
                 }
             }

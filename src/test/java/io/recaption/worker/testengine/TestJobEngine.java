@@ -11,6 +11,7 @@ import io.recaption.protocol.EditOptions;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.InversionOptions;
 import io.recaption.worker.JobEngine;
+import io.recaption.worker.JobProgress;
 import io.recaption.protocol.JobFailure;
 import io.recaption.worker.UnetBudget;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +39,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleConsumer;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -58,6 +58,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Alternative
 @ApplicationScoped
 public class TestJobEngine implements JobEngine {
+
+    /** The phase this engine reports its steps in (the real one names the pipeline's phases). */
+    public static final String PHASE = "test-steps";
+
 
     /** A caption containing this halts the JVM mid-job (where {@code allow-crash} is set). */
     public static final String CRASH = "crash-the-worker";
@@ -149,7 +153,7 @@ public class TestJobEngine implements JobEngine {
 
     @Override
     public InversionManifest invert(Path imageFile, InversionCaption given, InversionOptions options, Path outDir,
-            DoubleConsumer progress) throws JobFailure {
+            JobProgress progress) throws JobFailure {
         long start = System.nanoTime();
         String caption = given.text();
         checkTokens(caption, options.truncateCaption());
@@ -183,7 +187,7 @@ public class TestJobEngine implements JobEngine {
     }
 
     @Override
-    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, DoubleConsumer progress) throws JobFailure {
+    public EditManifest edit(Path inversionDir, EditOptions options, Path outDir, JobProgress progress) throws JobFailure {
         long start = System.nanoTime();
         checkTokens(options.caption(), false);
         try {
@@ -230,7 +234,7 @@ public class TestJobEngine implements JobEngine {
         }
     }
 
-    private void steps(int steps, DoubleConsumer progress) {
+    private void steps(int steps, JobProgress progress) {
         mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         try {
             runSteps(steps, progress);
@@ -239,7 +243,7 @@ public class TestJobEngine implements JobEngine {
         }
     }
 
-    private void runSteps(int steps, DoubleConsumer progress) {
+    private void runSteps(int steps, JobProgress progress) {
         for (int i = 1; i <= steps; i++) {
             CountDownLatch latch = hang;
             if (latch != null) {
@@ -258,7 +262,7 @@ public class TestJobEngine implements JobEngine {
                     throw new IllegalStateException("interrupted", e);
                 }
             }
-            progress.accept((double) i / steps);
+            progress.report((double) i / steps, PHASE);
         }
     }
 
