@@ -1,6 +1,5 @@
 package io.recaption.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.JobStatuses;
 import io.recaption.protocol.RequestReader;
@@ -11,8 +10,8 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.recaption.web;
 
-import io.recaption.protocol.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.RequestReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.recaption.web;
 
-import io.recaption.protocol.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.protocol.JobStatus;
 import io.recaption.worker.ArtifactStore;
 import io.recaption.worker.JobEngine;
 import io.recaption.worker.RequestValidator;

@@ -1,15 +1,13 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.RequestReader;
-
-import io.recaption.protocol.ImageRef;
-import io.recaption.protocol.JobStatus;
-import io.recaption.protocol.JobStatuses;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.ImageRef;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobStatus;
+import io.recaption.protocol.JobStatuses;
+import io.recaption.protocol.RequestReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;

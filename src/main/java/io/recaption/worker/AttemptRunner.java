@@ -1,10 +1,9 @@
 package io.recaption.worker;
 
+import io.recaption.pipeline.Provenance;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.LogSafe;
-
-import io.recaption.pipeline.Provenance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.nio.file.Files;

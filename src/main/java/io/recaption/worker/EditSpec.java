@@ -1,22 +1,20 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.JobStatus;
-import io.recaption.protocol.EditEvent;
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobEvent;
-import io.recaption.protocol.RequestReader;
-
-import io.recaption.protocol.EditJob;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.JobKind;
-import io.recaption.protocol.RequestHash;
-import io.recaption.protocol.WireRequests;
-
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.ModelIdentity;
 import io.recaption.pipeline.Provenance;
+import io.recaption.protocol.EditEvent;
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.JobStatus;
+import io.recaption.protocol.RequestHash;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,6 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.RequestReader;
-
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;

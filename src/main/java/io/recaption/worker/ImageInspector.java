@@ -1,9 +1,8 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.JobFailure;
-
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
+import io.recaption.protocol.JobFailure;
 import java.nio.file.Path;
 
 /**

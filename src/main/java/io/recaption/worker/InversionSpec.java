@@ -1,20 +1,18 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.InversionEvent;
-import io.recaption.protocol.JobEvent;
-import io.recaption.protocol.RequestReader;
-
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.InversionJob;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.JobKind;
-import io.recaption.protocol.RequestHash;
-import io.recaption.protocol.WireRequests;
-
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.Provenance;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionEvent;
+import io.recaption.protocol.InversionJob;
+import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.RequestHash;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,8 @@
 package io.recaption.worker;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.recaption.protocol.JobKind;
 import io.recaption.protocol.LogSafe;
-
-import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,12 +1,11 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobKind;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,10 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobEvent;
-
 import io.recaption.protocol.InvalidMessage;
+import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobKind;
 import io.recaption.protocol.LogSafe;
-
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,12 +1,10 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.RequestHash;
-
+import io.recaption.pipeline.InversionCaption;
 import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.JobKind;
-
-import io.recaption.pipeline.InversionCaption;
+import io.recaption.protocol.RequestHash;
 import java.nio.file.Path;
 import java.util.List;
 

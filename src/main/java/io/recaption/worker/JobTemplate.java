@@ -1,12 +1,10 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.ErrorCode;
-
 import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.LogSafe;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.LogSafe;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;

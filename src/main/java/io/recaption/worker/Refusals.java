@@ -1,9 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.diffusion.InputRejectedException;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.JobFailure;
-
-import io.recaption.diffusion.InputRejectedException;
 
 /**
  * The engine's refusals as the worker's failure codes: one exhaustive mapping (a new {@code Refusal} does not

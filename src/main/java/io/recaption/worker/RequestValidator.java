@@ -1,8 +1,10 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.EditOptions;
-
+import io.recaption.diffusion.InputRejectedException;
+import io.recaption.editing.CaptionEdit;
+import io.recaption.inversion.InversionMethod;
 import io.recaption.protocol.EditJob;
+import io.recaption.protocol.EditOptions;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.ImageRef;
 import io.recaption.protocol.InversionJob;
@@ -10,18 +12,12 @@ import io.recaption.protocol.InversionOptions;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.RequestReader;
 import io.recaption.protocol.WireRequests;
-
-import io.recaption.diffusion.InputRejectedException;
-import io.recaption.editing.CaptionEdit;
-
-import io.recaption.inversion.InversionMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,7 +1,6 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.JobKind;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,5 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.EditOptions;
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.InversionOptions;
-import io.recaption.protocol.JobFailure;
-
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.Phase;
@@ -20,6 +15,10 @@ import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;
 import io.recaption.pipeline.ModelIdentity;
 import io.recaption.pipeline.Recaptioner;
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +29,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**

@@ -1,15 +1,14 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.EditOptions;
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.InversionOptions;
-import io.recaption.protocol.JobFailure;
-
 import io.quarkus.arc.DefaultBean;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.ModelIdentity;
+import io.recaption.protocol.EditOptions;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,13 +1,12 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.LogSafe;
-
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.PhotoCaptioner;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.LogSafe;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,6 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.LogSafe;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

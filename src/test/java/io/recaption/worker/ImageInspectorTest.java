@@ -1,12 +1,11 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.JobFailure;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.JobFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,18 +1,17 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.InversionJob;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.RequestHash;
-import io.recaption.protocol.RequestReader;
-import io.recaption.protocol.WireRequests;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.InversionJob;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.RequestHash;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -1,21 +1,19 @@
 package io.recaption.worker;
 
-import io.recaption.protocol.EditJob;
-import io.recaption.protocol.InvalidMessage;
-import io.recaption.protocol.WireRequests;
-
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.ImageRef;
-import io.recaption.protocol.InversionJob;
-import io.recaption.protocol.InversionOptions;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.RequestReader;
-
-import io.recaption.inversion.InversionMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recaption.inversion.InversionMethod;
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.ImageRef;
+import io.recaption.protocol.InvalidMessage;
+import io.recaption.protocol.InversionJob;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
