@@ -45,63 +45,63 @@ public class AttemptRunner {
     }
 
     /** The attempt's outcome; empty when the lease was lost to another worker (the caller waits for its result). */
-    <W, J> Optional<Outcome> run(JobSpec<W, J> spec, W wire, J request, String prefix, String hash,
+    <W, J, M> Optional<Outcome> run(JobSteps<W, J, M> steps, W wire, J request, String prefix, String hash,
             Leases.Claim.Claimed claimed, RunningJob job) {
-        String id = spec.id(wire);
+        String id = steps.id(wire);
         String attemptId = claimed.lease().attemptId();
         if (claimed.takenOver()) {
-            metrics.leaseTakeover(spec.kind());
+            metrics.leaseTakeover(steps.kind());
         }
-        milestones.fire(new JobMilestone(spec.kind(), id, JobMilestone.Point.CLAIMED));
-        StatusTracker status = tracker(spec, wire, prefix, hash);
+        milestones.fire(new JobMilestone(steps.kind(), id, JobMilestone.Point.CLAIMED));
+        StatusTracker status = tracker(steps, wire, prefix, hash);
         LeaseKeeper.Renewal renewal = keeper.start(prefix + ArtifactStore.LEASE, claimed.lease(), claimed.etag(), job);
         Lease.State end = Lease.State.DONE;
         try (JobFiles files = JobFiles.create(config, id + "-" + attemptId)) {
             status.queued(null);
-            spec.fetch(request, files);
+            steps.fetch(request, files);
             job.checkpoint();
             Path out = files.dir("out");
-            Object manifest;
+            M manifest;
             // the status says running once the model is ours: until then the job is fetched and waiting its turn
             try (EngineTurns.Turn turn = turns.await(job)) {
                 status.running(attemptId, worker.id());
-                manifest = engine(spec, request, files, out, (fraction, phase) -> {
+                manifest = engine(steps, request, files, out, (fraction, phase) -> {
                     job.progressed();
                     status.progress(fraction, phase);
                 });
             }
-            metrics.engineTime(spec.kind(), status.seconds());
+            metrics.engineTime(steps.kind(), status.seconds());
             String attemptPrefix = prefix + attemptId + "/";
-            for (String name : spec.outputs()) {
+            for (String name : steps.outputs()) {
                 Path file = out.resolve(name);
                 if (!Files.isRegularFile(file)) {
                     throw new JobFailure(ErrorCode.ENGINE_ERROR, "the engine did not write " + name);
                 }
                 store.upload(attemptPrefix + name, file);
             }
-            byte[] json = spec.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id(),
-                    spec.owner(wire)));
+            byte[] json = steps.publishable(manifest, new Provenance(attemptId, hash == null ? "" : hash, worker.id(),
+                    steps.owner(wire)));
             boolean created = store.create(prefix + JobEngine.MANIFEST, json).isPresent();
-            JobSpec.Published published = created ? spec.published(json)
-                    : spec.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
+            JobSteps.Published published = created ? steps.published(json)
+                    : steps.published(store.read(prefix + JobEngine.MANIFEST).orElseThrow().bytes());
             // a retried write whose first try landed (its answer was lost) finds our own manifest: we won
             if (created || attemptId.equals(published.attemptId())) {
-                milestones.fire(new JobMilestone(spec.kind(), id, JobMilestone.Point.MANIFEST_PUBLISHED));
+                milestones.fire(new JobMilestone(steps.kind(), id, JobMilestone.Point.MANIFEST_PUBLISHED));
                 status.succeeded(attemptId);
                 removeOtherAttempts(prefix, attemptId);
-                return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, false)));
+                return Optional.of(new Outcome.Answer(steps.succeeded(wire, published, false)));
             }
-            LOG.infof("%s %s: attempt %s of %s published first; attempt %s answers from it", spec.kind().wireName(),
+            LOG.infof("%s %s: attempt %s of %s published first; attempt %s answers from it", steps.kind().wireName(),
                     LogSafe.text(id), published.attemptId(), LogSafe.text(String.valueOf(published.workerId())), attemptId);
             removeAttempt(prefix, attemptId);
-            return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, true)));
+            return Optional.of(new Outcome.Answer(steps.succeeded(wire, published, true)));
         } catch (JobFailure failure) {
-            return Optional.of(fail(spec, wire, status, failure));
+            return Optional.of(fail(steps, wire, status, failure));
         } catch (JobInterrupted.DeadlineExceeded e) {
-            return Optional.of(fail(spec, wire, status, timeout(config)));
+            return Optional.of(fail(steps, wire, status, timeout(config)));
         } catch (StorageUnavailable e) {
-            LOG.warnf("%s %s: %s", spec.kind().wireName(), LogSafe.text(id), e.getMessage());
-            return Optional.of(fail(spec, wire, status, storageUnavailable()));
+            LOG.warnf("%s %s: %s", steps.kind().wireName(), LogSafe.text(id), e.getMessage());
+            return Optional.of(fail(steps, wire, status, storageUnavailable()));
         } catch (JobInterrupted.LeaseLost e) {
             end = null;
             removeAttempt(prefix, attemptId);
@@ -118,41 +118,41 @@ public class AttemptRunner {
         }
     }
 
-    private <W, J> Object engine(JobSpec<W, J> spec, J request, JobFiles files, Path out,
+    private <W, J, M> M engine(JobSteps<W, J, M> steps, J request, JobFiles files, Path out,
             JobProgress progress) throws JobFailure {
         try {
-            return spec.run(request, files, out, progress);
+            return steps.run(request, files, out, progress);
         } catch (JobInterrupted e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: the engine failed", spec.kind().wireName());
+            LOG.errorf(e, "%s: the engine failed", steps.kind().wireName());
             throw new JobFailure(ErrorCode.ENGINE_ERROR, "the engine failed; the worker's log has the details", e);
         }
     }
 
     /** A failed event, with the status written (never over a finished one). */
-    <W, J> Outcome fail(JobSpec<W, J> spec, W wire, StatusTracker status, JobFailure failure) {
+    <W, J, M> Outcome fail(JobSteps<W, J, M> steps, W wire, StatusTracker status, JobFailure failure) {
         status.failed(failure);
-        return new Outcome.Answer(spec.failed(wire, failure, false));
+        return new Outcome.Answer(steps.failed(wire, failure, false));
     }
 
     /** Poison: the failed status and event, and the record to the dead-letter topic. */
-    <W, J> Outcome poison(JobSpec<W, J> spec, W wire, String prefix, String hash, Leases.Claim.Poisoned poisoned) {
+    <W, J, M> Outcome poison(JobSteps<W, J, M> steps, W wire, String prefix, String hash, Leases.Claim.Poisoned poisoned) {
         JobFailure failure = new JobFailure(ErrorCode.POISON, "the job was started " + poisoned.lease().crashes()
                 + " times and its worker never finished it; it is not run again");
-        tracker(spec, wire, prefix, hash).failed(failure);
+        tracker(steps, wire, prefix, hash).failed(failure);
         try {
             store.replaceOnce(prefix + ArtifactStore.LEASE, Leases.bytes(poisoned.lease().ended(Lease.State.POISONED,
                     clock.instant())), poisoned.etag());
         } catch (RuntimeException e) {
             LOG.debugf("poisoned lease of %s not ended: %s", LogSafe.text(prefix), e.getMessage());
         }
-        return new Outcome.Poison(spec.failed(wire, failure, false));
+        return new Outcome.Poison(steps.failed(wire, failure, false));
     }
 
-    <W, J> StatusTracker tracker(JobSpec<W, J> spec, W wire, String prefix, String hash) {
-        return new StatusTracker(store, prefix + ArtifactStore.STATUS, spec.kind(), spec.id(wire), spec.inversionId(wire),
-                spec.owner(wire), hash, config.jobs().statusInterval(), clock);
+    <W, J, M> StatusTracker tracker(JobSteps<W, J, M> steps, W wire, String prefix, String hash) {
+        return new StatusTracker(store, prefix + ArtifactStore.STATUS, steps.kind(), steps.id(wire), steps.inversionId(wire),
+                steps.owner(wire), hash, config.jobs().statusInterval(), clock);
     }
 
     static JobFailure timeout(RecaptionConfig config) {

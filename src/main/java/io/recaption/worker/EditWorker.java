@@ -9,7 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * {@code edit-requests} → {@code edit-events}: wait for the inversion, render the edit, store
- * {@code edits/{editId}/} (attempt files, then the manifest) and answer ({@link JobTemplate}).
+ * {@code edits/{editId}/} (attempt files, then the manifest) and answer ({@link JobLadder}).
  */
 @ApplicationScoped
 public class EditWorker {
@@ -18,16 +18,16 @@ public class EditWorker {
     static final String POOL = "recaption-edits";
 
     private final JobRunner runner;
-    private final EditSpec spec;
+    private final EditSteps steps;
 
-    EditWorker(JobRunner runner, EditSpec spec) {
+    EditWorker(JobRunner runner, EditSteps steps) {
         this.runner = runner;
-        this.spec = spec;
+        this.steps = steps;
     }
 
     @Incoming("edit-requests")
     @Blocking(POOL)
     public CompletionStage<Void> onRequest(Message<byte[]> message) {
-        return runner.handle(message, spec, RequestReader::edit);
+        return runner.handle(message, steps, RequestReader::edit);
     }
 }

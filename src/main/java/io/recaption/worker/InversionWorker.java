@@ -9,7 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * {@code inversion-requests} → {@code inversion-events}: fetch the image, invert it, store
- * {@code inversions/{requestId}/} (attempt files, then the manifest) and answer ({@link JobTemplate}).
+ * {@code inversions/{requestId}/} (attempt files, then the manifest) and answer ({@link JobLadder}).
  */
 @ApplicationScoped
 public class InversionWorker {
@@ -21,16 +21,16 @@ public class InversionWorker {
     static final String POOL = "recaption-inversions";
 
     private final JobRunner runner;
-    private final InversionSpec spec;
+    private final InversionSteps steps;
 
-    InversionWorker(JobRunner runner, InversionSpec spec) {
+    InversionWorker(JobRunner runner, InversionSteps steps) {
         this.runner = runner;
-        this.spec = spec;
+        this.steps = steps;
     }
 
     @Incoming("inversion-requests")
     @Blocking(POOL)
     public CompletionStage<Void> onRequest(Message<byte[]> message) {
-        return runner.handle(message, spec, RequestReader::inversion);
+        return runner.handle(message, steps, RequestReader::inversion);
     }
 }

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * What every request record goes through, on its topic's one-thread worker pool: wait until the model is loaded
  * and S3 answers (nothing is taken before), read it (a record that is not a request is dead-lettered with
- * its reason), run the job template, carry out its outcome — publish the event, put the record back, or
+ * its reason), run the job ladder, carry out its outcome — publish the event, put the record back, or
  * dead-letter a poison — and only then acknowledge the record: the commit strategy commits acknowledged
  * offsets only. A record that arrives while shutting down, or whose job is abandoned by shutdown, is neither
  * acknowledged nor dead-lettered: it stays uncommitted and is redelivered.
@@ -41,7 +41,7 @@ public class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final JobLifecycle lifecycle;
-    private final JobTemplate template;
+    private final JobLadder ladder;
     private final EventPublisher publisher;
     private final JobMetrics metrics;
     private final WorkerGates gates;
@@ -50,10 +50,10 @@ public class JobRunner {
     private final CommitKeeper commits;
     private final Clock clock = Clock.systemUTC();
 
-    public JobRunner(JobLifecycle lifecycle, JobTemplate template, EventPublisher publisher, JobMetrics metrics,
+    public JobRunner(JobLifecycle lifecycle, JobLadder ladder, EventPublisher publisher, JobMetrics metrics,
             WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones, CommitKeeper commits) {
         this.lifecycle = lifecycle;
-        this.template = template;
+        this.ladder = ladder;
         this.publisher = publisher;
         this.metrics = metrics;
         this.gates = gates;
@@ -68,8 +68,8 @@ public class JobRunner {
         W read(byte[] value) throws InvalidMessage;
     }
 
-    <W> CompletionStage<Void> handle(Message<byte[]> message, JobSpec<W, ?> spec, Reader<W> reader) {
-        JobKind kind = spec.kind();
+    <W> CompletionStage<Void> handle(Message<byte[]> message, JobSteps<W, ?, ?> steps, Reader<W> reader) {
+        JobKind kind = steps.kind();
         if (!lifecycle.accepting() || !gates.awaitOpen()) {
             metrics.outcome(kind, "abandoned", null);
             return leftForRedelivery();
@@ -82,7 +82,7 @@ public class JobRunner {
             metrics.outcome(kind, "dead_lettered", e.code());
             return commits.track(message, deadLetter(message, e));
         }
-        String id = spec.id(request);
+        String id = steps.id(request);
         Instant firstSeen = firstSeen(message);
         RunningJob job = lifecycle.start(kind, id, firstSeen, requeues(message));
         metrics.queueWait(kind, Duration.between(firstSeen, job.startedAt()));
@@ -90,26 +90,26 @@ public class JobRunner {
         try {
             Outcome outcome;
             try {
-                outcome = template.process(spec, request, job);
+                outcome = ladder.process(steps, request, job);
             } catch (JobCancelled e) {
                 LOG.warn(e.getMessage());
                 metrics.outcome(kind, "abandoned", null);
                 return leftForRedelivery();
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s %s: unexpected failure", kind.wireName(), LogSafe.text(id));
-                // only where even the failed status could not be written (JobTemplate writes it otherwise)
-                outcome = new Outcome.Answer(spec.failed(request, AttemptRunner.unexpected(), false));
+                // only where even the failed status could not be written (JobLadder writes it otherwise)
+                outcome = new Outcome.Answer(steps.failed(request, AttemptRunner.unexpected(), false));
             }
-            return carryOut(message, spec, id, job, outcome);
+            return carryOut(message, steps, id, job, outcome);
         } finally {
             job.detachFromThread();
             lifecycle.finish(job);
         }
     }
 
-    private <W> CompletionStage<Void> carryOut(Message<byte[]> message, JobSpec<W, ?> spec, String id, RunningJob job,
+    private <W> CompletionStage<Void> carryOut(Message<byte[]> message, JobSteps<W, ?, ?> steps, String id, RunningJob job,
             Outcome outcome) {
-        JobKind kind = spec.kind();
+        JobKind kind = steps.kind();
         // publishing gets until the job's deadline, and at least the storage wait when that has passed
         Instant deadline = latest(job.deadline(), clock.instant().plus(config.storage().retry().maxWait()));
         try {

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The one ladder every job goes down, inversion or edit ({@link JobSpec} supplies the differences):
+ * The one ladder every job goes down, inversion or edit ({@link JobSteps} supplies the differences):
  * <ol>
  *   <li>validate (a refusal is a failed event, unless the id already has another result: {@code ID_CONFLICT});
  *   <li>hash the request; if the id has a result (manifest, or a failed status), answer from it — a replay
@@ -26,9 +26,9 @@ import org.jboss.logging.Logger;
  * before it.
  */
 @ApplicationScoped
-public class JobTemplate {
+public class JobLadder {
 
-    private static final Logger LOG = Logger.getLogger(JobTemplate.class);
+    private static final Logger LOG = Logger.getLogger(JobLadder.class);
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final ArtifactStore store;
@@ -37,118 +37,118 @@ public class JobTemplate {
     private final RecaptionConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public JobTemplate(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config) {
+    public JobLadder(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config) {
         this.store = store;
         this.leases = leases;
         this.attempts = attempts;
         this.config = config;
     }
 
-    <W, J> Outcome process(JobSpec<W, J> spec, W wire, RunningJob job) {
-        String prefix = spec.prefix(wire);
+    <W, J, M> Outcome process(JobSteps<W, J, M> steps, W wire, RunningJob job) {
+        String prefix = steps.prefix(wire);
         J request;
         try {
-            request = spec.validate(wire);
+            request = steps.validate(wire);
         } catch (JobFailure invalid) {
-            return refuse(spec, wire, prefix, invalid);
+            return refuse(steps, wire, prefix, invalid);
         }
         String hash = null;
         try {
-            hash = spec.hash(request);
+            hash = steps.hash(request);
             while (true) {
-                Optional<Outcome> finished = finished(spec, wire, request, prefix, hash);
+                Optional<Outcome> finished = finished(steps, wire, request, prefix, hash);
                 if (finished.isPresent()) {
                     return finished.get();
                 }
-                JobSpec.Gate gate = precondition(spec, request, job);
-                if (gate instanceof JobSpec.Gate.Wait wait) {
-                    attempts.tracker(spec, wire, prefix, hash).queued(wait.waitingFor());
+                JobSteps.Gate gate = precondition(steps, request, job);
+                if (gate instanceof JobSteps.Gate.Wait wait) {
+                    attempts.tracker(steps, wire, prefix, hash).queued(wait.waitingFor());
                     return new Outcome.Requeue("waiting for " + wait.waitingFor());
                 }
-                if (gate instanceof JobSpec.Gate.Fail fail) {
-                    return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), fail.failure());
+                if (gate instanceof JobSteps.Gate.Fail fail) {
+                    return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), fail.failure());
                 }
                 Leases.Claim claim = leases.claim(prefix + ArtifactStore.LEASE, hash == null ? "" : hash);
                 if (claim instanceof Leases.Claim.Claimed claimed) {
-                    Optional<Outcome> outcome = attempts.run(spec, wire, request, prefix, hash, claimed, job);
+                    Optional<Outcome> outcome = attempts.run(steps, wire, request, prefix, hash, claimed, job);
                     if (outcome.isPresent()) {
                         return outcome.get();
                     }
                 } else if (claim instanceof Leases.Claim.Busy busy) {
                     String held = busy.lease().requestHash();
-                    if (!matches(spec, request, hash, held)) {
-                        return conflict(spec, wire);
+                    if (!matches(steps, request, hash, held)) {
+                        return conflict(steps, wire);
                     }
                     if (!awaitOther(prefix, job)) {
                         return new Outcome.Requeue("another worker still runs it at this job's deadline");
                     }
                 } else {
-                    return attempts.poison(spec, wire, prefix, hash, (Leases.Claim.Poisoned) claim);
+                    return attempts.poison(steps, wire, prefix, hash, (Leases.Claim.Poisoned) claim);
                 }
             }
         } catch (JobFailure failure) {
-            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), failure);
+            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), failure);
         } catch (JobInterrupted.DeadlineExceeded e) {
-            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), AttemptRunner.timeout(config));
+            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), AttemptRunner.timeout(config));
         } catch (StorageUnavailable e) {
-            LOG.warnf("%s %s: %s", spec.kind().wireName(), LogSafe.text(spec.id(wire)), e.getMessage());
-            return new Outcome.Answer(spec.failed(wire, AttemptRunner.storageUnavailable(), false));
+            LOG.warnf("%s %s: %s", steps.kind().wireName(), LogSafe.text(steps.id(wire)), e.getMessage());
+            return new Outcome.Answer(steps.failed(wire, AttemptRunner.storageUnavailable(), false));
         } catch (JobInterrupted e) {
             // cancelled at shutdown (left for redelivery) or a lease lost: not an end of the job
             throw e;
         } catch (RuntimeException e) {
             // a bug or a state nobody planned for (an unreadable stored manifest): the event says WORKER_ERROR,
             // and so must the status, or the REST endpoint and the editor poll a job that never moves
-            LOG.errorf(e, "%s %s: unexpected failure", spec.kind().wireName(), LogSafe.text(spec.id(wire)));
-            return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, hash), AttemptRunner.unexpected());
+            LOG.errorf(e, "%s %s: unexpected failure", steps.kind().wireName(), LogSafe.text(steps.id(wire)));
+            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), AttemptRunner.unexpected());
         }
     }
 
     /** A request that failed validation: a failed event, unless its id already stands for something else. */
-    private <W, J> Outcome refuse(JobSpec<W, J> spec, W wire, String prefix, JobFailure invalid) {
+    private <W, J, M> Outcome refuse(JobSteps<W, J, M> steps, W wire, String prefix, JobFailure invalid) {
         if (store.exists(prefix + JobEngine.MANIFEST)) {
-            return conflict(spec, wire);
+            return conflict(steps, wire);
         }
         Optional<JobStatus> status = store.readStatus(prefix);
         if (status.isPresent()) {
             boolean sameFailure = status.get().state() == JobStatus.State.FAILED
                     && invalid.code().name().equals(status.get().error().code());
-            return sameFailure ? new Outcome.Answer(spec.failed(wire, invalid, true)) : conflict(spec, wire);
+            return sameFailure ? new Outcome.Answer(steps.failed(wire, invalid, true)) : conflict(steps, wire);
         }
-        return attempts.fail(spec, wire, attempts.tracker(spec, wire, prefix, null), invalid);
+        return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, null), invalid);
     }
 
     /** The stored result of the id, as a replay when the request matches it and as a conflict when not. */
-    private <W, J> Optional<Outcome> finished(JobSpec<W, J> spec, W wire, J request, String prefix, String hash)
+    private <W, J, M> Optional<Outcome> finished(JobSteps<W, J, M> steps, W wire, J request, String prefix, String hash)
             throws JobFailure {
         Optional<ArtifactStore.Versioned> manifest = store.read(prefix + JobEngine.MANIFEST);
         Optional<JobStatus> status = store.readStatus(prefix);
         if (manifest.isPresent()) {
-            JobSpec.Published published = spec.published(manifest.get().bytes());
-            if (!matches(spec, request, hash, published.requestHash())) {
-                return Optional.of(conflict(spec, wire));
+            JobSteps.Published published = steps.published(manifest.get().bytes());
+            if (!matches(steps, request, hash, published.requestHash())) {
+                return Optional.of(conflict(steps, wire));
             }
             if (status.map(JobStatus::state).orElse(null) != JobStatus.State.SUCCEEDED && published.attemptId() != null) {
                 // the winner died between its manifest and its status: the status catches up here
-                attempts.tracker(spec, wire, prefix, published.requestHash()).succeeded(published.attemptId());
+                attempts.tracker(steps, wire, prefix, published.requestHash()).succeeded(published.attemptId());
             }
-            return Optional.of(new Outcome.Answer(spec.succeeded(wire, published, true)));
+            return Optional.of(new Outcome.Answer(steps.succeeded(wire, published, true)));
         }
         if (status.isEmpty()) {
             return Optional.empty();
         }
         String stored = status.get().requestHash();
-        if (!matches(spec, request, hash, stored)) {
-            return Optional.of(conflict(spec, wire));
+        if (!matches(steps, request, hash, stored)) {
+            return Optional.of(conflict(steps, wire));
         }
         if (status.get().state() != JobStatus.State.FAILED) {
             return Optional.empty();
         }
-        return Optional.of(new Outcome.Answer(spec.failed(wire, storedFailure(status.get().error()), true)));
+        return Optional.of(new Outcome.Answer(steps.failed(wire, storedFailure(status.get().error()), true)));
     }
 
-    private static <W, J> boolean matches(JobSpec<W, J> spec, J request, String hash, String stored) throws JobFailure {
-        return hash == null || stored == null || stored.isEmpty() || spec.sameRequest(request, hash, stored);
+    private static <W, J, M> boolean matches(JobSteps<W, J, M> steps, J request, String hash, String stored) throws JobFailure {
+        return hash == null || stored == null || stored.isEmpty() || steps.sameRequest(request, hash, stored);
     }
 
     private static JobFailure storedFailure(JobEvent.Error error) {
@@ -161,20 +161,20 @@ public class JobTemplate {
         return new JobFailure(code, error.message().isEmpty() ? code.name() : error.message());
     }
 
-    private <W, J> Outcome conflict(JobSpec<W, J> spec, W wire) {
-        String id = spec.id(wire);
-        LOG.warnf("%s %s: the id was used before for other content", spec.kind().wireName(), LogSafe.text(id));
-        return new Outcome.Answer(spec.failed(wire, new JobFailure(ErrorCode.ID_CONFLICT,
+    private <W, J, M> Outcome conflict(JobSteps<W, J, M> steps, W wire) {
+        String id = steps.id(wire);
+        LOG.warnf("%s %s: the id was used before for other content", steps.kind().wireName(), LogSafe.text(id));
+        return new Outcome.Answer(steps.failed(wire, new JobFailure(ErrorCode.ID_CONFLICT,
                 "id '" + id + "' was used before for a request with other content; nothing was overwritten"), false));
     }
 
     /** The precondition, polled for up to {@code recaption.edit.requeue-delay} while it says wait. */
-    private <W, J> JobSpec.Gate precondition(JobSpec<W, J> spec, J request, RunningJob job) throws JobFailure {
+    private <W, J, M> JobSteps.Gate precondition(JobSteps<W, J, M> steps, J request, RunningJob job) throws JobFailure {
         Instant until = clock.instant().plus(config.edit().requeueDelay());
-        JobSpec.Gate gate = spec.precondition(request, job);
-        while (gate instanceof JobSpec.Gate.Wait && clock.instant().isBefore(until)) {
+        JobSteps.Gate gate = steps.precondition(request, job);
+        while (gate instanceof JobSteps.Gate.Wait && clock.instant().isBefore(until)) {
             pause(job);
-            gate = spec.precondition(request, job);
+            gate = steps.precondition(request, job);
         }
         return gate;
     }

@@ -9,18 +9,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What differs between an inversion and an edit inside the one job ladder ({@link JobTemplate}): reading and
+ * What differs between an inversion and an edit inside the one job ladder ({@link JobLadder}): reading and
  * judging the request, its content hash, what it waits for, fetching its inputs, running the engine, and the
  * events that answer it. Everything else — replays, conflicts, leases, attempts, uploads, the conditional
- * manifest, statuses, deadlines — is the template's, once.
+ * manifest, statuses, deadlines — is the ladder's, once.
  *
  * @param <W> the request as read from the wire
  * @param <J> the validated job
+ * @param <M> the manifest record the engine makes for it
  */
-interface JobSpec<W, J> {
+interface JobSteps<W, J, M> {
 
     /**
-     * The manifest's fields the template and the events need, read from its stored JSON.
+     * The manifest's fields the ladder and the events need, read from its stored JSON.
      *
      * @param caption an inversion's caption as inverted and who wrote it (null for edits)
      */
@@ -69,13 +70,13 @@ interface JobSpec<W, J> {
     void fetch(J job, JobFiles files) throws JobFailure;
 
     /** Runs the engine into {@code out}; returns the manifest record the engine made. */
-    Object run(J job, JobFiles files, Path out, JobProgress progress) throws JobFailure;
+    M run(J job, JobFiles files, Path out, JobProgress progress) throws JobFailure;
 
     /** Files the engine writes into {@code out}, uploaded under the attempt's prefix before the manifest. */
     List<String> outputs();
 
     /** The manifest stamped with its run, as the JSON that is published. */
-    byte[] publishable(Object manifest, io.recaption.pipeline.Provenance provenance);
+    byte[] publishable(M manifest, io.recaption.pipeline.Provenance provenance);
 
     /** Reads a stored manifest. */
     Published published(byte[] manifestJson);

@@ -32,7 +32,7 @@ import java.util.Optional;
  * answer with the image's key.
  */
 @ApplicationScoped
-class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
+class EditSteps implements JobSteps<WireRequests.Edit, EditJob, EditManifest> {
 
     static final String INVERSION = "inversion";
     private static final List<String> INVERSION_FILES = List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION);
@@ -43,7 +43,7 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     private final RecaptionConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    EditSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
+    EditSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
         this.store = store;
         this.validator = validator;
         this.engine = engine;
@@ -154,7 +154,7 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     }
 
     @Override
-    public Object run(EditJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
+    public EditManifest run(EditJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
         return engine.edit(files.dir(INVERSION), job.options(), out, progress);
     }
 
@@ -164,8 +164,8 @@ class EditSpec implements JobSpec<WireRequests.Edit, EditJob> {
     }
 
     @Override
-    public byte[] publishable(Object manifest, Provenance provenance) {
-        return Manifests.bytes(((EditManifest) manifest).withProvenance(provenance));
+    public byte[] publishable(EditManifest manifest, Provenance provenance) {
+        return Manifests.bytes(manifest.withProvenance(provenance));
     }
 
     @Override

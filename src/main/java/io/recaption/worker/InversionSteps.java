@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The inversion's part of the job ladder: fetch the image, invert it, answer with the artifacts' keys. */
 @ApplicationScoped
-class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
+class InversionSteps implements JobSteps<WireRequests.Inversion, InversionJob, InversionManifest> {
 
     static final String INPUT = "input";
     private static final List<String> OUTPUTS = List.of(JobEngine.LATENTS, JobEngine.NULL_EMBEDDINGS, JobEngine.RECONSTRUCTION);
@@ -33,7 +33,7 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     private final WorkerCaptioner captioner;
     private final RecaptionConfig config;
 
-    InversionSpec(ArtifactStore store, RequestValidator validator, JobEngine engine, WorkerCaptioner captioner,
+    InversionSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, WorkerCaptioner captioner,
             RecaptionConfig config) {
         this.store = store;
         this.validator = validator;
@@ -123,7 +123,7 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     }
 
     @Override
-    public Object run(InversionJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
+    public InversionManifest run(InversionJob job, JobFiles files, Path out, JobProgress progress) throws JobFailure {
         Path image = files.file(INPUT);
         InversionCaption caption = job.captionedByModel() ? captioner.caption(image) : InversionCaption.user(job.caption());
         return engine.invert(image, caption, job.options(), out, progress);
@@ -135,8 +135,8 @@ class InversionSpec implements JobSpec<WireRequests.Inversion, InversionJob> {
     }
 
     @Override
-    public byte[] publishable(Object manifest, Provenance provenance) {
-        return Manifests.bytes(((InversionManifest) manifest).withProvenance(provenance));
+    public byte[] publishable(InversionManifest manifest, Provenance provenance) {
+        return Manifests.bytes(manifest.withProvenance(provenance));
     }
 
     @Override
