@@ -80,7 +80,7 @@ class LayeringTest {
                         + "io.recaption.lab.shapes.Scene(); }",
                 "worker/Internal.java", "package io.recaption.worker;\nimport io.recaption.model.unet.UNet2DConditionModel;",
                 "web/Stack.java", "package io.recaption.web;\nimport io.recaption.devstack.LocalStack;",
-                "lab/Service.java", "package io.recaption.lab;\nimport static io.recaption.worker.ArtifactStore.STATUS;",
+                "lab/Service.java", "package io.recaption.lab;\nimport static io.recaption.worker.store.ArtifactStore.STATUS;",
                 "devstack/Engine.java", "package io.recaption.devstack;\nimport io.recaption.pipeline.Recaptioner;",
                 "worker/Fine.java", "package io.recaption.worker;\n// io.recaption.model.unet.UNet2DConditionModel\n"
                         + "import io.recaption.pipeline.Recaptioner;\nimport io.recaption.inversion.InversionSettings;",
@@ -88,8 +88,12 @@ class LayeringTest {
                         + "import io.recaption.devstack.LocalStack;\nimport io.recaption.model.unet.UNet2DConditionModel;");
         Map<String, String> protocol = Map.of(
                 "protocol/Kafka.java", "package io.recaption.protocol;\nimport org.apache.kafka.common.header.Headers;",
-                "protocol/Worker.java", "package io.recaption.protocol;\nimport io.recaption.worker.ArtifactStore;",
+                "protocol/Worker.java", "package io.recaption.protocol;\nimport io.recaption.worker.store.ArtifactStore;",
                 "protocol/Engine.java", "package io.recaption.protocol;\nimport io.recaption.model.unet.UNet2DConditionModel;",
+                "worker/store/Up.java", "package io.recaption.worker.store;\nimport io.recaption.worker.ladder.JobLadder;",
+                "worker/engine/Side.java", "package io.recaption.worker.engine;\nimport io.recaption.worker.kafka.JobRunner;",
+                "worker/ladder/Fine.java", "package io.recaption.worker.ladder;\nimport io.recaption.worker.store.ArtifactStore;\n"
+                        + "import io.recaption.worker.RunningJob;",
                 "protocol/Fine.java", "package io.recaption.protocol;\nimport com.fasterxml.jackson.databind.JsonNode;\n"
                         + "import io.recaption.inversion.InversionMethod;");
         Map<String, String> all = new java.util.TreeMap<>(planted);
@@ -102,10 +106,12 @@ class LayeringTest {
         List<String> found = violations(sources(root));
         for (String broken : List.of("model/Low.java", "editing/Sibling.java", "artifacts/Framework.java",
                 "pipeline/Lab.java", "worker/Internal.java", "web/Stack.java", "lab/Service.java",
-                "devstack/Engine.java", "protocol/Kafka.java", "protocol/Worker.java", "protocol/Engine.java")) {
+                "devstack/Engine.java", "protocol/Kafka.java", "protocol/Worker.java", "protocol/Engine.java",
+                "worker/store/Up.java", "worker/engine/Side.java")) {
             assertTrue(found.stream().anyMatch(v -> v.startsWith(broken + ":")), broken + " is caught: " + found);
         }
-        assertTrue(found.stream().noneMatch(v -> v.startsWith("worker/Fine.java") || v.startsWith("protocol/Fine.java") || v.startsWith("cli/")),
+        assertTrue(found.stream().noneMatch(v -> v.startsWith("worker/Fine.java") || v.startsWith("protocol/Fine.java")
+                        || v.startsWith("worker/ladder/Fine.java") || v.startsWith("cli/")),
                 "allowed references pass: " + found);
     }
 
@@ -117,12 +123,50 @@ class LayeringTest {
         for (Source source : sources) {
             for (String reference : source.references()) {
                 String problem = problem(source.pkg(), reference);
+                if (problem == null) {
+                    problem = roomProblem(source.path(), reference);
+                }
                 if (problem != null) {
                     violations.add(source.path() + ": " + reference + " (" + problem + ")");
                 }
             }
         }
         return violations;
+    }
+
+    /**
+     * The worker's rooms, and which other rooms each may use: the Kafka side drives the ladder; the ladder uses
+     * leases, the object store and the engine adapter; leases live in the store; the store and the engine adapter
+     * use no other room. The root (the worker as a whole: config, identity, health, gates, the running job) is
+     * open to every room and may use them all.
+     */
+    static final Map<String, Set<String>> WORKER_ROOMS = Map.of(
+            "kafka", Set.of("ladder"),
+            "ladder", Set.of("engine", "lease", "store"),
+            "lease", Set.of("store"),
+            "store", Set.of(),
+            "engine", Set.of());
+
+    /** Why a file at {@code path} (relative to io/recaption) may not reference {@code reference} across rooms. */
+    static String roomProblem(String path, String reference) {
+        String[] from = path.split("/");
+        if (!from[0].equals("worker") || from.length < 3 || !reference.startsWith("io.recaption.worker.")) {
+            return null;
+        }
+        String[] to = reference.split("\\.");
+        if (to.length < 4 || !Character.isLowerCase(to[3].charAt(0))) {
+            return null; // the worker's root
+        }
+        String source = from[1];
+        String target = to[3];
+        if (source.equals(target)) {
+            return null;
+        }
+        Set<String> allowed = WORKER_ROOMS.get(source);
+        if (allowed == null || !WORKER_ROOMS.containsKey(target)) {
+            return "worker/" + source + " or worker/" + target + " is not a room of the worker (LayeringTest.WORKER_ROOMS)";
+        }
+        return allowed.contains(target) ? null : "worker/" + source + " may use only " + allowed + " of the worker's rooms";
     }
 
     /** Why {@code pkg} may not reference {@code reference}, or null when it may. */

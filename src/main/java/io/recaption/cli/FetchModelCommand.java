@@ -1,7 +1,7 @@
 package io.recaption.cli;
 
 import io.quarkus.arc.Unremovable;
-import io.recaption.worker.SnapshotSync;
+import io.recaption.worker.store.SnapshotSync;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;

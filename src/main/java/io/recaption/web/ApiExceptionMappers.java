@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.RequestReader;
-import io.recaption.worker.StorageUnavailable;
+import io.recaption.worker.store.StorageUnavailable;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;

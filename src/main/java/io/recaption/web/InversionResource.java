@@ -1,6 +1,6 @@
 package io.recaption.web;
 
-import io.recaption.worker.JobEngine;
+import io.recaption.worker.engine.JobEngine;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,6 +1,6 @@
 package io.recaption.web;
 
-import io.recaption.worker.ArtifactStore;
+import io.recaption.worker.store.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheck;

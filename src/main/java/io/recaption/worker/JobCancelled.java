@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+
 /**
  * Thrown from a job's progress callback when the worker shuts down before the job could finish: the job is
  * abandoned without an event and its record stays uncommitted, so another worker (or this one restarted)

@@ -1,5 +1,6 @@
 package io.recaption.worker;
 
+
 /**
  * Thrown from a job's progress callback (or a wait) to stop the job from outside the engine: shutdown
  * ({@link JobCancelled}), a lost lease ({@link LeaseLost}), the deadline ({@link DeadlineExceeded}). Engines must

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.JobKind;
+import io.recaption.worker.ladder.JobLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.recaption.worker;
 
+import io.recaption.worker.engine.UnetBudget;
+import io.recaption.worker.engine.WorkerCaptioner;
+import io.recaption.worker.lease.Lease;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

@@ -28,7 +28,7 @@ public final class RunningJob {
     private volatile boolean cancelled;
     private volatile String leaseLost;
 
-    RunningJob(JobKind kind, String id, Instant firstSeen, int requeues, Duration deadline, Clock clock) {
+    public RunningJob(JobKind kind, String id, Instant firstSeen, int requeues, Duration deadline, Clock clock) {
         this.requeues = requeues;
         this.kind = kind;
         this.id = id;
@@ -75,11 +75,11 @@ public final class RunningJob {
         return THREAD.get();
     }
 
-    void attachToThread() {
+    public void attachToThread() {
         THREAD.set(this);
     }
 
-    void detachFromThread() {
+    public void detachFromThread() {
         THREAD.remove();
     }
 
@@ -115,24 +115,24 @@ public final class RunningJob {
         return cancelled;
     }
 
-    void cancel() {
+    public void cancel() {
         cancelled = true;
     }
 
-    void leaseLost(String why) {
+    public void leaseLost(String why) {
         leaseLost = why;
     }
 
     /** The lost lease was dealt with (this attempt stopped); later checkpoints do not throw for it again. */
-    void leaseRegained() {
+    public void leaseRegained() {
         leaseLost = null;
     }
 
-    void finished() {
+    public void finished() {
         done.countDown();
     }
 
-    boolean awaitFinished(Duration timeout) {
+    public boolean awaitFinished(Duration timeout) {
         try {
             return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

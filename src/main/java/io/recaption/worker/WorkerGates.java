@@ -2,6 +2,12 @@ package io.recaption.worker;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.recaption.worker.engine.JobEngine;
+import io.recaption.worker.engine.WorkerCaptioner;
+import io.recaption.worker.ladder.JobFiles;
+import io.recaption.worker.ladder.JobLifecycle;
+import io.recaption.worker.store.ArtifactStore;
+import io.recaption.worker.store.StorageHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
@@ -98,7 +104,7 @@ public class WorkerGates {
      * Blocks until the model is loaded and S3 answers; false when the worker stops accepting first (the record
      * is then left for redelivery).
      */
-    boolean awaitOpen() {
+    public boolean awaitOpen() {
         while (!loaded()) {
             if (!lifecycle.accepting()) {
                 return false;

@@ -1,6 +1,9 @@
 package io.recaption.worker;
 
 import io.recaption.protocol.LogSafe;
+import io.recaption.worker.ladder.JobLifecycle;
+import io.recaption.worker.store.ArtifactStore;
+import io.recaption.worker.store.StorageHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

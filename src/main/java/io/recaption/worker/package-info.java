@@ -1,8 +1,8 @@
 /**
- * The worker ({@code serve}): Kafka in (consumers, commit keeping, dead letters, requeues), the job ladder
- * ({@link io.recaption.worker.JobRunner} → {@link io.recaption.worker.JobLadder} →
- * {@link io.recaption.worker.AttemptRunner}: replay, conflict, leases, status, deadline), the object store on S3
- * with its health and retries, and the adapter to the pipeline ({@link io.recaption.worker.StableDiffusionJobEngine}).
- * Its messages are {@link io.recaption.protocol}'s records; the engine it reaches only through the pipeline's API.
+ * The worker ({@code serve}). Its root holds what is about the worker as a whole: configuration
+ * ({@link io.recaption.worker.RecaptionConfig}), identity, health and the gates before a record is taken, metrics,
+ * and the running job with the ways it is stopped. Its rooms, each using only those below it
+ * (LayeringTest.WORKER_ROOMS): {@code kafka} → {@code ladder} → {@code lease}, {@code store}, {@code engine}.
+ * Messages are {@link io.recaption.protocol}'s records; the engine is reached only through the pipeline's API.
  */
 package io.recaption.worker;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.recaption.worker.engine.JobEngine;
+import io.recaption.worker.store.ArtifactStore;
 import io.recaption.worker.testengine.TestJobEngine;
 import jakarta.inject.Inject;
 import java.time.Duration;

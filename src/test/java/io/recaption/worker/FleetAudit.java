@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recaption.devstack.LocalStack;
+import io.recaption.worker.kafka.JobRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.recaption.worker.store.ArtifactStore;
 import io.recaption.worker.testengine.TestJobEngine;
 import jakarta.inject.Inject;
 import java.time.Duration;

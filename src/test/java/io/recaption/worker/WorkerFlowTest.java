@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.recaption.worker.store.ArtifactStore;
 import io.recaption.worker.testengine.TestJobEngine;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;

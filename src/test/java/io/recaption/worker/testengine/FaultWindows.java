@@ -1,6 +1,6 @@
 package io.recaption.worker.testengine;
 
-import io.recaption.worker.JobMilestone;
+import io.recaption.worker.ladder.JobMilestone;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;

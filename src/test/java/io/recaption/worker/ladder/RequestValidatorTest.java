@@ -1,0 +1,193 @@
+package io.recaption.worker.ladder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recaption.inversion.InversionMethod;
+import io.recaption.protocol.EditJob;
+import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.ImageRef;
+import io.recaption.protocol.InvalidMessage;
+import io.recaption.protocol.InversionJob;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.RequestReader;
+import io.recaption.protocol.WireRequests;
+import io.recaption.worker.RecaptionConfig;
+import io.recaption.worker.engine.UnetBudget;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Reading and judging requests without Kafka: the edges the end-to-end bad-input test does not walk. */
+@Tag("unit")
+class RequestValidatorTest {
+
+    private final RequestValidator validator = new RequestValidator(config(Map.of()));
+
+    static RecaptionConfig config(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "recaption.topics.inversion-requests", "a", "recaption.topics.inversion-events", "b",
+                "recaption.topics.edit-requests", "c", "recaption.topics.edit-events", "d",
+                "recaption.topics.inversion-requests-dlq", "e", "recaption.topics.edit-requests-dlq", "f",
+                "recaption.consumer-group", "g", "recaption.model.path", "model",
+                "recaption.artifacts.bucket", "artifacts"));
+        properties.putAll(overrides);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(RecaptionConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        return config.getConfigMapping(RecaptionConfig.class);
+    }
+
+    @Test
+    void absentOptionsTakeTheConfiguredDefaultsAndTheImageTheArtifactsBucket() throws Exception {
+        InversionJob job = validator.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, \"caption\": \"  a cat \", \"extra\": [1]}")));
+        assertEquals(new ImageRef("artifacts", "uploads/a.png"), job.image());
+        assertEquals("a cat", job.caption());
+        assertEquals(new InversionOptions(InversionMethod.NULL_TEXT, 50, 7.5, 10, 1e-5, false), job.options());
+    }
+
+    @Test
+    void integralFloatsAreIntegers() throws Exception {
+        InversionJob job = validator.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, \"caption\": \"a cat\", \"options\": {\"steps\": 20.0, \"method\": \"direct\"}}")));
+        assertEquals(20, job.options().steps());
+        assertEquals(InversionMethod.DIRECT, job.options().method());
+    }
+
+    @Test
+    void inputBucketsAreAnAllowList() throws Exception {
+        RequestValidator twoBuckets = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads,more")));
+        assertEquals(List.of("uploads", "more"), twoBuckets.inputBuckets());
+        assertEquals("uploads", twoBuckets.inversion(inversion("uploads/a.png", null)).image().bucket());
+        assertEquals("more", twoBuckets.inversion(inversion("uploads/a.png", "more")).image().bucket());
+        assertEquals(ErrorCode.BUCKET_NOT_ALLOWED,
+                assertThrows(JobFailure.class, () -> twoBuckets.inversion(inversion("uploads/a.png", "artifacts"))).code());
+    }
+
+    @Test
+    void inputsComeFromUnderTheInputPrefixesAndNeverFromTheWorkersOwnArtifacts() throws Exception {
+        assertEquals("uploads/a.png", validator.inversion(inversion("uploads/a.png", null)).image().key());
+        for (String key : List.of("private/a.png", "upload/a.png", "a.png", "inversions/i1/a1-00/reconstruction.png")) {
+            assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
+                    assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
+        }
+        // prefixes that would let the artifacts in do not: another user's inversion or edit is never an input
+        RequestValidator wide = new RequestValidator(config(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,tenants/,prod/",
+                "recaption.artifacts.prefix", "prod")));
+        assertEquals("inversions/i1/x.png", wide.inversion(inversion("inversions/i1/x.png", null)).image().key(),
+                "inversions/ outside the artifacts prefix is a plain key");
+        for (String key : List.of("prod/inversions/i1/a1-00/reconstruction.png", "prod/edits/e1/a1-00/image.png",
+                "prod/tenants/alice/inversions/i1/a1-00/reconstruction.png")) {
+            assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
+                    assertThrows(JobFailure.class, () -> wide.inversion(inversion(key, null)), key).code(), key);
+        }
+        RequestValidator otherBucket = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads",
+                "recaption.input.prefixes", "inversions/")));
+        assertEquals("inversions/x.png", otherBucket.inversion(inversion("inversions/x.png", null)).image().key(),
+                "the artifact prefixes guard the artifacts bucket only");
+    }
+
+    @Test
+    void theUnetBudgetAdmitsTheReferenceSettingsAndRefusesMore() throws Exception {
+        assertEquals(1750, UnetBudget.inversion(InversionMethod.NULL_TEXT, 50, 10), "SD 1.5 reference: 50 + 50·(2 + 3·10) + 2·50");
+        assertEquals(10, validator.inversion(options("\"steps\": 50, \"innerSteps\": 10")).options().innerSteps());
+        assertEquals(InversionMethod.GLOBAL_NULL_TEXT,
+                validator.inversion(options("\"steps\": 50, \"innerSteps\": 10, \"method\": \"global-null-text\"")).options().method());
+        JobFailure over = assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 100, \"innerSteps\": 20")));
+        System.out.println("refused: " + over.getMessage());
+        assertEquals(ErrorCode.BUDGET_EXCEEDED, over.code());
+        assertEquals(ErrorCode.INVALID_OPTIONS,
+                assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 101, \"innerSteps\": 0"))).code(),
+                "steps above max-steps (100)");
+        assertEquals(ErrorCode.INVALID_OPTIONS,
+                assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 10, \"innerSteps\": 21"))).code(),
+                "innerSteps above max-inner-steps (20)");
+        RequestValidator generous = new RequestValidator(config(Map.of("recaption.limits.max-unet-evaluations", "7000")));
+        assertEquals(100, generous.inversion(options("\"steps\": 100, \"innerSteps\": 20")).options().steps());
+    }
+
+    private static WireRequests.Inversion options(String fields) throws InvalidMessage {
+        return RequestReader.inversion(bytes("{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}, "
+                + "\"caption\": \"a cat\", \"options\": {" + fields + "}}"));
+    }
+
+    @Test
+    void keysAreRelativePathsOfPlainSegments() {
+        for (String key : List.of("a//b.png", "./a.png", "a/./b.png", "a/..", "dir/", "a\\b.png", "a\u0000b.png", "tab\there.png")) {
+            assertEquals(ErrorCode.INVALID_IMAGE_KEY,
+                    assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
+        }
+    }
+
+    @Test
+    void emphasisWordsAreMatchedByTheEnginesOwnWordRule() throws Exception {
+        // inline (word:factor) is read as the editor reads it, and symbols and Unicode quotes are edge
+        // punctuation as for the token positions (\p{Punct} alone knew neither)
+        EditJob job = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a (fluffy:2) \u201ccat\u201d\","
+                        + " \"emphasis\": {\"fluffy\": 3, \"cat\": 2}}")));
+        assertEquals(Map.of("fluffy", 3.0, "cat", 2.0), job.options().emphasis());
+        assertEquals(List.of("a", "fluffy", "cat"), RequestValidator.words("a (fluffy:2) \u201ccat\u201d"));
+        assertEquals(List.of("a", "cat"), RequestValidator.words("a \u00a9cat\u2122"));
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class,
+                () -> RequestValidator.words("a (fluffy:lots) cat")).code());
+    }
+
+    @Test
+    void emphasisWordsAreCaptionWordsWhateverTheirCaseAndPunctuation() throws Exception {
+        EditJob job = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"A Fluffy, striped cat.\", \"emphasis\": {\"fluffy\": 2, \"cat\": -1}}")));
+        assertEquals(Map.of("fluffy", 2.0, "cat", -1.0), job.options().emphasis());
+        assertEquals(0.8, job.options().crossReplaceSteps());
+        assertEquals(0.4, job.options().selfReplaceSteps());
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a striped cat\", \"emphasis\": {\"striped cat\": 2}}")))).code());
+    }
+
+    @Test
+    void tooManyWordsAreRefused() {
+        StringBuilder blend = new StringBuilder("[");
+        for (int i = 0; i < 17; i++) {
+            blend.append(i == 0 ? "" : ",").append("\"w").append(i).append('"');
+        }
+        blend.append(']');
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlend\": " + blend + "}")))).code());
+    }
+
+    @Test
+    void trailingGarbageIsNotJson() {
+        assertEquals(ErrorCode.NOT_JSON, assertThrows(InvalidMessage.class, () -> RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\"} {}"))).code());
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() {
+        InvalidMessage twice = assertThrows(InvalidMessage.class, () -> RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"a.png\"}, \"caption\": \"a cat\", \"caption\": \"a dog\"}")));
+        assertEquals(ErrorCode.INVALID_MESSAGE, twice.code());
+        assertTrue(twice.getMessage().contains("'caption'"), twice.getMessage());
+        assertEquals(ErrorCode.INVALID_MESSAGE, assertThrows(InvalidMessage.class, () -> RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"inversionId\": \"i2\", \"caption\": \"a cat\"}"))).code());
+    }
+
+    private static WireRequests.Inversion inversion(String key, String bucket) throws InvalidMessage {
+        String image = bucket == null ? "{\"key\": \"" + key.replace("\\", "\\\\").replace("\u0000", "\\u0000").replace("\t", "\\t") + "\"}"
+                : "{\"bucket\": \"" + bucket + "\", \"key\": \"" + key + "\"}";
+        return RequestReader.inversion(bytes("{\"requestId\": \"r1\", \"image\": " + image + ", \"caption\": \"a cat\"}"));
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}
