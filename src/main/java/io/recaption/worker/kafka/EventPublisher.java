@@ -43,14 +43,15 @@ public class EventPublisher {
     private final ObjectMapper json;
     private final RecaptionConfig config;
     private final JobMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public EventPublisher(
             @Channel("inversion-events") MutinyEmitter<String> inversionEvents,
             @Channel("edit-events") MutinyEmitter<String> editEvents,
             @Channel("inversion-requests-requeue") MutinyEmitter<byte[]> inversionRequeue,
             @Channel("edit-requests-requeue") MutinyEmitter<byte[]> editRequeue,
-            ObjectMapper json, RecaptionConfig config, JobMetrics metrics) {
+            ObjectMapper json, RecaptionConfig config, JobMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.inversionEvents = inversionEvents;
         this.editEvents = editEvents;
         this.inversionRequeue = inversionRequeue;

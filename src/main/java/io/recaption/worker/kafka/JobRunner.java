@@ -59,10 +59,12 @@ public class JobRunner {
     private final RecaptionConfig config;
     private final Event<JobMilestone> milestones;
     private final CommitKeeper commits;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public JobRunner(JobLifecycle lifecycle, JobLadder ladder, EventPublisher publisher, JobMetrics metrics,
-            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones, CommitKeeper commits) {
+            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones, CommitKeeper commits,
+            Clock clock) {
+        this.clock = clock;
         this.lifecycle = lifecycle;
         this.ladder = ladder;
         this.publisher = publisher;

@@ -44,10 +44,11 @@ public class AttemptRunner {
     private final JobMetrics metrics;
     private final Event<JobMilestone> milestones;
     private final EngineTurns turns;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     public AttemptRunner(ArtifactStore store, LeaseKeeper keeper, WorkerIdentity worker, RecaptionConfig config,
-            JobMetrics metrics, Event<JobMilestone> milestones, EngineTurns turns) {
+            JobMetrics metrics, Event<JobMilestone> milestones, EngineTurns turns, Clock clock) {
+        this.clock = clock;
         this.turns = turns;
         this.store = store;
         this.keeper = keeper;

@@ -46,9 +46,10 @@ public class EditSteps implements JobSteps<WireRequests.Edit, EditJob, EditManif
     private final RequestValidator validator;
     private final JobEngine engine;
     private final RecaptionConfig config;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    EditSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config) {
+    EditSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.validator = validator;
         this.engine = engine;

@@ -28,9 +28,10 @@ public class EngineTurns {
 
     private final ReentrantLock model = new ReentrantLock(true);
     private final JobMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public EngineTurns(JobMetrics metrics) {
+    public EngineTurns(JobMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.metrics = metrics;
     }
 

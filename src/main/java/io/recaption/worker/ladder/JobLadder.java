@@ -44,9 +44,10 @@ public class JobLadder {
     private final Leases leases;
     private final AttemptRunner attempts;
     private final RecaptionConfig config;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public JobLadder(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config) {
+    public JobLadder(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.leases = leases;
         this.attempts = attempts;

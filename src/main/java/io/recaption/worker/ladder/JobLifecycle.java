@@ -37,9 +37,10 @@ public class JobLifecycle {
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Set<RunningJob> running = ConcurrentHashMap.newKeySet();
     private final RecaptionConfig config;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public JobLifecycle(RecaptionConfig config) {
+    public JobLifecycle(RecaptionConfig config, Clock clock) {
+        this.clock = clock;
         this.config = config;
     }
 

@@ -47,9 +47,10 @@ public class Leases {
     private final ArtifactStore store;
     private final RecaptionConfig config;
     private final WorkerIdentity worker;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public Leases(ArtifactStore store, RecaptionConfig config, WorkerIdentity worker) {
+    public Leases(ArtifactStore store, RecaptionConfig config, WorkerIdentity worker, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.config = config;
         this.worker = worker;

@@ -24,10 +24,11 @@ public class StorageHealth {
 
     private final RecaptionConfig config;
     private final JobMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private volatile Instant downSince;
 
-    public StorageHealth(RecaptionConfig config, JobMetrics metrics) {
+    public StorageHealth(RecaptionConfig config, JobMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.metrics = metrics;
     }

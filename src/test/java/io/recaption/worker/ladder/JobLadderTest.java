@@ -1,0 +1,320 @@
+package io.recaption.worker.ladder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.recaption.pipeline.InversionCaption;
+import io.recaption.pipeline.InversionManifest;
+import io.recaption.protocol.InversionOptions;
+import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.JobFailure;
+import io.recaption.protocol.JobKind;
+import io.recaption.protocol.JobStatus;
+import io.recaption.protocol.WireRequests;
+import io.recaption.worker.JobMetrics;
+import io.recaption.worker.RecaptionConfig;
+import io.recaption.worker.RunningJob;
+import io.recaption.worker.TestImages;
+import io.recaption.worker.WorkerIdentity;
+import io.recaption.worker.engine.JobProgress;
+import io.recaption.worker.engine.WorkerCaptioner;
+import io.recaption.worker.lease.Lease;
+import io.recaption.worker.lease.LeaseKeeper;
+import io.recaption.worker.lease.Leases;
+import io.recaption.worker.store.ArtifactStore;
+import io.recaption.worker.store.InMemoryS3;
+import io.recaption.worker.store.StorageHealth;
+import io.recaption.worker.testengine.TestJobEngine;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
+import jakarta.enterprise.util.TypeLiteral;
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job ladder's exits as unit tests: the real ladder, attempt runner, leases, status tracker and store, over an
+ * S3 in memory ({@link InMemoryS3}) and a clock of the test's own, with the test engine. Each asserts the event
+ * (the outcome) and the status the exit leaves, and how often the engine ran; no Kafka, no S3 server, no Quarkus.
+ */
+@Tag("unit")
+class JobLadderTest {
+
+    private static final String ARTIFACTS = "artifacts";
+    private static final String UPLOADS = "uploads";
+
+    @TempDir
+    Path work;
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private InMemoryS3 s3;
+    private RecaptionConfig config;
+    private ArtifactStore store;
+    private JobLadder ladder;
+    private InversionSteps inversions;
+    private EditSteps edits;
+    private final AtomicInteger runs = new AtomicInteger();
+    private volatile RuntimeException engineFault;
+
+    @BeforeEach
+    void wire() {
+        s3 = new InMemoryS3(clock, ARTIFACTS, UPLOADS);
+        config = RequestValidatorTest.config(Map.of("recaption.input.buckets", UPLOADS,
+                "recaption.jobs.work-dir", work.toString(), "recaption.storage.retry.initial-backoff", "PT0.001S",
+                "recaption.storage.retry.max-backoff", "PT0.002S", "recaption.worker-id", "worker-a",
+                "recaption.edit.requeue-delay", "PT0.2S"));
+        JobLifecycle lifecycle = new JobLifecycle(config, clock);
+        JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), lifecycle);
+        StorageHealth health = new StorageHealth(config, metrics, clock);
+        store = new ArtifactStore(s3, config, new ObjectMapper(), health);
+        WorkerIdentity worker = new WorkerIdentity(config);
+        Leases leases = new Leases(store, config, worker, clock);
+        AttemptRunner attempts = new AttemptRunner(store, new LeaseKeeper(leases, config), worker, config, metrics,
+                new Milestones(), new EngineTurns(metrics, clock), clock);
+        ladder = new JobLadder(store, leases, attempts, config, clock);
+        TestJobEngine engine = new TestJobEngine(Duration.ZERO, Duration.ZERO, Optional.empty(), "test-engine", false) {
+            @Override
+            public InversionManifest invert(Path image, InversionCaption caption, InversionOptions options, Path out,
+                    JobProgress progress) throws JobFailure {
+                runs.incrementAndGet();
+                if (engineFault != null) {
+                    throw engineFault;
+                }
+                return super.invert(image, caption, options, out, progress);
+            }
+        };
+        RequestValidator validator = new RequestValidator(config);
+        inversions = new InversionSteps(store, validator, engine, new WorkerCaptioner(config), config);
+        edits = new EditSteps(store, validator, engine, config, clock);
+        s3.put(UPLOADS, "uploads/photo.png", TestImages.photo());
+    }
+
+    @Test
+    void aJobRunsOnceAndAReSentRequestIsAReplay() {
+        JobEvent first = answer(invert("p1", "a cat"));
+        assertEquals(JobEvent.SUCCEEDED, first.status());
+        assertFalse(first.isReplay());
+        JobEvent again = answer(invert("p1", "a cat"));
+        assertEquals(JobEvent.SUCCEEDED, again.status());
+        assertTrue(again.isReplay(), "answered from the stored manifest");
+        assertEquals(1, runs.get(), "the engine ran once");
+        assertEquals(JobStatus.State.SUCCEEDED, status("p1").state());
+    }
+
+    @Test
+    void anInputWithoutAnETagIsIdentifiedByItsBytes() {
+        s3.withoutETags(UPLOADS);
+        assertEquals(JobEvent.SUCCEEDED, answer(invert("p2", "a cat")).status());
+        assertTrue(status("p2").requestHash().startsWith("sha256:"), status("p2").toString());
+        assertTrue(answer(invert("p2", "a cat")).isReplay());
+        assertEquals(1, runs.get());
+        s3.put(UPLOADS, "uploads/photo.png", TestImages.photo(7)); // other bytes under the same key
+        assertEquals("ID_CONFLICT", answer(invert("p2", "a cat")).error().code());
+    }
+
+    @Test
+    void aConflictingReSendOverwritesNothing() {
+        answer(invert("p3", "a cat"));
+        JobStatus before = status("p3");
+        JobEvent conflict = answer(invert("p3", "a dog"));
+        assertEquals(JobEvent.FAILED, conflict.status());
+        assertEquals("ID_CONFLICT", conflict.error().code());
+        assertEquals(before, status("p3"), "the stored status is the first request's");
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aLeaseWhoseHolderDiedIsTakenOverAndPoisonComesAfterMaxStarts() {
+        // a worker that died holding attempt 1: expired a minute ago
+        seedLease("p4", new Lease("worker-dead", 1, "a1", 0, clock.instant().minusSeconds(60),
+                clock.instant().minusSeconds(120), hashOf("p4"), Lease.State.HELD));
+        assertEquals(JobEvent.SUCCEEDED, answer(invert("p4", "a cat")).status());
+        assertEquals(1, runs.get());
+        assertEquals(JobStatus.State.SUCCEEDED, status("p4").state());
+
+        // a job whose every start died (max-starts 3): poison, once, without running
+        seedLease("p5", new Lease("worker-dead", 3, "a3", 2, clock.instant().minusSeconds(60),
+                clock.instant().minusSeconds(120), hashOf("p5"), Lease.State.HELD));
+        Outcome poison = invert("p5", "a cat");
+        assertInstanceOf(Outcome.Poison.class, poison, poison.toString());
+        JobEvent event = ((Outcome.Poison) poison).event();
+        assertEquals(JobStatus.State.FAILED, status("p5").state());
+        assertEquals(event.error().code(), status("p5").error().code(), "the status says what the event says");
+        assertEquals(1, runs.get(), "the poison job did not run");
+    }
+
+    @Test
+    void anEditBeforeItsInversionWaitsQueuedAndIsPutBack() {
+        Outcome outcome = ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(), null, null, null),
+                job(JobKind.EDIT, "e1"));
+        assertInstanceOf(Outcome.Requeue.class, outcome, outcome.toString());
+        JobStatus waiting = store.readStatus(store.editPrefix(null, "e1")).orElseThrow();
+        assertEquals(JobStatus.State.QUEUED, waiting.state());
+        assertEquals("inversion p6", waiting.waitingFor());
+
+        // the same copy, first seen then, once the inversion wait (30 min) has passed: it ends, and says so
+        RunningJob seenThen = job(JobKind.EDIT, "e1");
+        clock.advance(Duration.ofMinutes(31));
+        JobEvent notFound = answer(ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(),
+                null, null, null), seenThen));
+        assertEquals("INVERSION_NOT_FOUND", notFound.error().code());
+        JobStatus ended = store.readStatus(store.editPrefix(null, "e1")).orElseThrow();
+        assertEquals(JobStatus.State.FAILED, ended.state());
+        assertEquals("INVERSION_NOT_FOUND", ended.error().code());
+        assertEquals(0, runs.get());
+    }
+
+    @Test
+    void aPassingOutageIsRetriedAndALostAnswerIsNoFailure() {
+        s3.unavailableFor(3);
+        assertEquals(JobEvent.SUCCEEDED, answer(invert("p7", "a cat")).status());
+        s3.loseAnswersOfWrites(1); // the lease's create lands, its answer does not
+        assertEquals(JobEvent.SUCCEEDED, answer(invert("p8", "a cat")).status());
+        assertEquals(2, runs.get());
+        assertEquals(JobStatus.State.SUCCEEDED, status("p8").state());
+    }
+
+    @Test
+    void anEngineFaultAndAnUnexpectedExceptionEachLeaveTheEventsCodeInTheStatus() {
+        engineFault = new IllegalStateException("a bug in the engine");
+        JobEvent engineFailed = answer(invert("p9", "a cat"));
+        assertEquals("ENGINE_ERROR", engineFailed.error().code());
+        JobStatus status = status("p9");
+        assertEquals(JobStatus.State.FAILED, status.state());
+        assertEquals("ENGINE_ERROR", status.error().code());
+        assertFalse(status.error().message().contains("a bug in the engine"), "no exception text leaks: " + status);
+
+        // outside the engine: a stored manifest nobody can read (a state nobody planned for)
+        s3.put(ARTIFACTS, store.inversionPrefix(null, "p10") + "manifest.json", "{not json".getBytes());
+        JobEvent unexpected = answer(invert("p10", "a cat"));
+        assertEquals("WORKER_ERROR", unexpected.error().code());
+        assertEquals(JobStatus.State.FAILED, status("p10").state());
+        assertEquals("WORKER_ERROR", status("p10").error().code(), "not left running: the status says what the event says");
+    }
+
+    // ----
+
+    private Outcome invert(String id, String caption) {
+        WireRequests.Inversion wire = new WireRequests.Inversion(id, UPLOADS, "uploads/photo.png", caption, null, 2.0,
+                null, 1.0, null, null, null);
+        RunningJob job = job(JobKind.INVERSION, id);
+        job.attachToThread();
+        try {
+            return ladder.process(inversions, wire, job);
+        } finally {
+            job.detachFromThread();
+        }
+    }
+
+    private RunningJob job(JobKind kind, String id) {
+        return new RunningJob(kind, id, clock.instant(), 0, config.jobs().deadline(), clock);
+    }
+
+    private static JobEvent answer(Outcome outcome) {
+        assertInstanceOf(Outcome.Answer.class, outcome, outcome.toString());
+        return ((Outcome.Answer) outcome).event();
+    }
+
+    private JobStatus status(String id) {
+        return store.readStatus(store.inversionPrefix(null, id)).orElseThrow(() -> new AssertionError("no status of " + id));
+    }
+
+    private void seedLease(String id, Lease lease) {
+        s3.put(ARTIFACTS, store.inversionPrefix(null, id) + ArtifactStore.LEASE, Leases.bytes(lease));
+    }
+
+    /** The request hash the worker gives {@code id}'s request (a seeded lease must name the same request). */
+    private String hashOf(String id) {
+        try {
+            return inversions.hash(inversions.validate(new WireRequests.Inversion(id, UPLOADS, "uploads/photo.png",
+                    "a cat", null, 2.0, null, 1.0, null, null, null)));
+        } catch (JobFailure e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A clock that starts at a chosen instant and runs at the machine's pace (the ladder's polls end), moved
+     * ahead at will by {@link #advance}.
+     */
+    static final class TestClock extends Clock {
+        private final Instant start;
+        private final long startNanos = System.nanoTime();
+        private volatile Duration offset = Duration.ZERO;
+
+        TestClock(Instant start) {
+            this.start = start;
+        }
+
+        void advance(Duration by) {
+            offset = offset.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return start.plus(offset).plusNanos(System.nanoTime() - startNanos);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The milestones a job passes, recorded (the CDI event, without a container). */
+    static final class Milestones implements Event<JobMilestone> {
+        final List<JobMilestone> fired = new ArrayList<>();
+
+        @Override
+        public void fire(JobMilestone event) {
+            fired.add(event);
+        }
+
+        @Override
+        public <U extends JobMilestone> CompletionStage<U> fireAsync(U event) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <U extends JobMilestone> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Event<JobMilestone> select(Annotation... qualifiers) {
+            return this;
+        }
+
+        @Override
+        public <U extends JobMilestone> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <U extends JobMilestone> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
