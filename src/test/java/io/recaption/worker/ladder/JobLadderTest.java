@@ -209,12 +209,61 @@ class JobLadderTest {
         assertEquals("WORKER_ERROR", status("p10").error().code(), "not left running: the status says what the event says");
     }
 
+    @Test
+    void aLiveLeaseOfTheSameRequestIsWaitedForAndOfAnotherIsAConflict() throws Exception {
+        // another worker holds p11 for this very request, live for another minute
+        seedLease("p11", new Lease("worker-b", 1, "a1", 0, clock.instant().plusSeconds(60), clock.instant(),
+                hashOf("p11"), Lease.State.HELD));
+        Thread lapse = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            clock.advance(Duration.ofMinutes(2)); // worker-b never renews: its lease lapses
+        });
+        lapse.start();
+        JobEvent taken = answer(invert("p11", "a cat"));
+        lapse.join();
+        assertEquals(JobEvent.SUCCEEDED, taken.status());
+        assertEquals(1, runs.get(), "run once, by this worker, after the lease lapsed");
+        assertTrue(s3.calls().stream().filter(c -> c.equals("GET " + ARTIFACTS + "/inversions/p11/lease.json")).count() > 2,
+                "it looked at the lease while waiting");
+
+        seedLease("p12", new Lease("worker-b", 1, "a1", 0, clock.instant().plusSeconds(60), clock.instant(),
+                "sha256:another-request", Lease.State.HELD));
+        assertEquals("ID_CONFLICT", answer(invert("p12", "a cat")).error().code());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void theDeadlineEndsAJobAndAnOutageThatOutlastsItIsStorageUnavailable() throws Exception {
+        RunningJob late = new RunningJob(JobKind.INVERSION, "p13", clock.instant(), 0, Duration.ofMillis(1), clock);
+        Thread.sleep(5);
+        JobEvent timedOut = answer(invert("p13", "a cat", late));
+        assertEquals("JOB_TIMEOUT", timedOut.error().code());
+        assertEquals(JobStatus.State.FAILED, status("p13").state());
+        assertEquals("JOB_TIMEOUT", status("p13").error().code());
+
+        s3.unavailableFor(Integer.MAX_VALUE);
+        RunningJob soon = new RunningJob(JobKind.INVERSION, "p14", clock.instant(), 0, Duration.ofMillis(200), clock);
+        JobEvent unavailable = answer(invert("p14", "a cat", soon));
+        assertEquals("STORAGE_UNAVAILABLE", unavailable.error().code());
+        s3.unavailableFor(0);
+        // the status could not be written while S3 was down: nothing claims the job ran or failed
+        assertTrue(store.readStatus(store.inversionPrefix(null, "p14")).isEmpty());
+        assertEquals(0, runs.get());
+    }
+
     // ----
 
     private Outcome invert(String id, String caption) {
+        return invert(id, caption, job(JobKind.INVERSION, id));
+    }
+
+    private Outcome invert(String id, String caption, RunningJob job) {
         WireRequests.Inversion wire = new WireRequests.Inversion(id, UPLOADS, "uploads/photo.png", caption, null, 2.0,
                 null, 1.0, null, null, null);
-        RunningJob job = job(JobKind.INVERSION, id);
         job.attachToThread();
         try {
             return ladder.process(inversions, wire, job);
