@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.recaption.protocol.JobStatus;
 import io.recaption.worker.engine.JobEngine;
-import io.recaption.worker.ladder.RequestValidator;
+import io.recaption.protocol.RequestValidator;
 import io.recaption.worker.store.ArtifactStore;
 import io.recaption.worker.store.StorageUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -8,7 +8,7 @@ import io.recaption.protocol.InvalidMessage;
 import io.recaption.protocol.InversionJob;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.RequestReader;
-import io.recaption.worker.ladder.RequestValidator;
+import io.recaption.protocol.RequestValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.recaption.worker;
 
-import io.recaption.worker.engine.UnetBudget;
+import io.recaption.protocol.UnetBudget;
 import io.recaption.worker.engine.WorkerCaptioner;
 import io.recaption.worker.lease.Lease;
 import io.smallrye.config.ConfigMapping;

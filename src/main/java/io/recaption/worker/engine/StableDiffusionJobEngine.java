@@ -1,5 +1,6 @@
 package io.recaption.worker.engine;
 
+import io.recaption.protocol.UnetBudget;
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.Phase;

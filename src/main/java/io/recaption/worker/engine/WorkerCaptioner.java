@@ -5,6 +5,7 @@ import io.recaption.diffusion.InputRejectedException;
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.PhotoCaptioner;
 import io.recaption.protocol.ErrorCode;
+import io.recaption.protocol.RequestValidator;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.LogSafe;
 import io.recaption.worker.RecaptionConfig;
@@ -30,10 +31,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class WorkerCaptioner {
-
-    /** Why a caption-less request is refused where no captioning model is configured (the validator says it first). */
-    public static final String CAPTION_REQUIRED = "the request has no caption and this worker has no captioning model to"
-            + " write one: send a caption";
 
 
     private static final Logger LOG = Logger.getLogger(WorkerCaptioner.class);
@@ -81,7 +78,7 @@ public class WorkerCaptioner {
      */
     public InversionCaption caption(Path imageFile) throws JobFailure {
         if (loading.isEmpty()) {
-            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, CAPTION_REQUIRED);
+            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, RequestValidator.CAPTION_REQUIRED);
         }
         PhotoCaptioner captioner;
         try {

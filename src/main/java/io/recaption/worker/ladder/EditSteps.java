@@ -1,5 +1,6 @@
 package io.recaption.worker.ladder;
 
+import io.recaption.protocol.RequestValidator;
 import io.recaption.pipeline.EditManifest;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;

@@ -72,6 +72,11 @@ public class ArtifactStore {
 
     /** The configured prefix, with a trailing '/' when not empty. */
     public String prefix() {
+        return prefix(config);
+    }
+
+    /** {@code recaption.artifacts.prefix}, with a trailing '/' when not empty. */
+    public static String prefix(RecaptionConfig config) {
         String prefix = config.artifacts().prefix().orElse("").strip();
         return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
@@ -96,9 +101,10 @@ public class ArtifactStore {
         return ownerPrefix(owner) + "edits/" + editId + "/";
     }
 
-    /** The key prefixes the worker writes under (never an input). */
-    public List<String> ownPrefixes() {
-        return List.of(prefix() + "inversions/", prefix() + "edits/", prefix() + TENANTS);
+    /** The key prefixes the worker writes under in its bucket (never an input). */
+    public static List<String> ownPrefixes(RecaptionConfig config) {
+        String prefix = prefix(config);
+        return List.of(prefix + "inversions/", prefix + "edits/", prefix + TENANTS);
     }
 
     /** The object's ETag, or empty when there is no such object. */

@@ -1,5 +1,6 @@
 package io.recaption.worker.ladder;
 
+import io.recaption.protocol.RequestValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +19,8 @@ import io.recaption.protocol.WireRequests;
 import io.recaption.worker.JobMetrics;
 import io.recaption.worker.RecaptionConfig;
 import io.recaption.worker.RunningJob;
+import io.recaption.worker.TestConfigs;
+import io.recaption.worker.WorkerRules;
 import io.recaption.worker.TestImages;
 import io.recaption.worker.WorkerIdentity;
 import io.recaption.worker.engine.JobProgress;
@@ -76,7 +79,7 @@ class JobLadderTest {
     @BeforeEach
     void wire() {
         s3 = new InMemoryS3(clock, ARTIFACTS, UPLOADS);
-        config = RequestValidatorTest.config(Map.of("recaption.input.buckets", UPLOADS,
+        config = TestConfigs.config(Map.of("recaption.input.buckets", UPLOADS,
                 "recaption.jobs.work-dir", work.toString(), "recaption.storage.retry.initial-backoff", "PT0.001S",
                 "recaption.storage.retry.max-backoff", "PT0.002S", "recaption.worker-id", "worker-a",
                 "recaption.edit.requeue-delay", "PT0.2S"));
@@ -100,7 +103,7 @@ class JobLadderTest {
                 return super.invert(image, caption, options, out, progress);
             }
         };
-        RequestValidator validator = new RequestValidator(config);
+        RequestValidator validator = new RequestValidator(WorkerRules.rules(config));
         inversions = new InversionSteps(store, validator, engine, new WorkerCaptioner(config), config);
         edits = new EditSteps(store, validator, engine, config, clock);
         s3.put(UPLOADS, "uploads/photo.png", TestImages.photo());

@@ -1,5 +1,7 @@
 package io.recaption.worker.ladder;
 
+import io.recaption.worker.TestConfigs;
+import io.recaption.protocol.RequestValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,9 +28,8 @@ class OptionalCaptionTest {
 
     private static final String NO_CAPTION = "{\"requestId\": \"r1\", \"image\": {\"key\": \"uploads/a.png\"}}";
 
-    private final RequestValidator withoutCaptioner = new RequestValidator(RequestValidatorTest.config(Map.of()));
-    private final RequestValidator withCaptioner = new RequestValidator(
-            RequestValidatorTest.config(Map.of("recaption.captioner.path", "/captioner")));
+    private final RequestValidator withoutCaptioner = TestConfigs.validator(Map.of());
+    private final RequestValidator withCaptioner = TestConfigs.validator(Map.of("recaption.captioner.path", "/captioner"));
 
     @Test
     void aWorkerWithoutACaptionerRefusesACaptionLessRequestWithCaptionRequired() throws Exception {

@@ -13,7 +13,7 @@ import io.recaption.protocol.InversionOptions;
 import io.recaption.protocol.JobFailure;
 import io.recaption.worker.engine.JobEngine;
 import io.recaption.worker.engine.JobProgress;
-import io.recaption.worker.engine.UnetBudget;
+import io.recaption.protocol.UnetBudget;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.awt.Graphics2D;

@@ -1,4 +1,4 @@
-package io.recaption.worker.engine;
+package io.recaption.protocol;
 
 import io.recaption.diffusion.Phase;
 import io.recaption.inversion.InversionMethod;

@@ -1,26 +1,12 @@
-package io.recaption.worker.ladder;
+package io.recaption.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recaption.inversion.InversionMethod;
-import io.recaption.protocol.EditJob;
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.ImageRef;
-import io.recaption.protocol.InvalidMessage;
-import io.recaption.protocol.InversionJob;
-import io.recaption.protocol.InversionOptions;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.RequestReader;
-import io.recaption.protocol.WireRequests;
-import io.recaption.worker.RecaptionConfig;
-import io.recaption.worker.engine.UnetBudget;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.recaption.worker.TestConfigs;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -30,22 +16,7 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class RequestValidatorTest {
 
-    private final RequestValidator validator = new RequestValidator(config(Map.of()));
-
-    static RecaptionConfig config(Map<String, String> overrides) {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "recaption.topics.inversion-requests", "a", "recaption.topics.inversion-events", "b",
-                "recaption.topics.edit-requests", "c", "recaption.topics.edit-events", "d",
-                "recaption.topics.inversion-requests-dlq", "e", "recaption.topics.edit-requests-dlq", "f",
-                "recaption.consumer-group", "g", "recaption.model.path", "model",
-                "recaption.artifacts.bucket", "artifacts"));
-        properties.putAll(overrides);
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(RecaptionConfig.class)
-                .withSources(new PropertiesConfigSource(properties, "test", 100))
-                .build();
-        return config.getConfigMapping(RecaptionConfig.class);
-    }
+    private final RequestValidator validator = TestConfigs.validator(Map.of());
 
     @Test
     void absentOptionsTakeTheConfiguredDefaultsAndTheImageTheArtifactsBucket() throws Exception {
@@ -66,7 +37,7 @@ class RequestValidatorTest {
 
     @Test
     void inputBucketsAreAnAllowList() throws Exception {
-        RequestValidator twoBuckets = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads,more")));
+        RequestValidator twoBuckets = TestConfigs.validator(Map.of("recaption.input.buckets", "uploads,more"));
         assertEquals(List.of("uploads", "more"), twoBuckets.inputBuckets());
         assertEquals("uploads", twoBuckets.inversion(inversion("uploads/a.png", null)).image().bucket());
         assertEquals("more", twoBuckets.inversion(inversion("uploads/a.png", "more")).image().bucket());
@@ -82,8 +53,8 @@ class RequestValidatorTest {
                     assertThrows(JobFailure.class, () -> validator.inversion(inversion(key, null)), key).code(), key);
         }
         // prefixes that would let the artifacts in do not: another user's inversion or edit is never an input
-        RequestValidator wide = new RequestValidator(config(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,tenants/,prod/",
-                "recaption.artifacts.prefix", "prod")));
+        RequestValidator wide = TestConfigs.validator(Map.of("recaption.input.prefixes", "uploads/,inversions/,edits/,tenants/,prod/",
+                "recaption.artifacts.prefix", "prod"));
         assertEquals("inversions/i1/x.png", wide.inversion(inversion("inversions/i1/x.png", null)).image().key(),
                 "inversions/ outside the artifacts prefix is a plain key");
         for (String key : List.of("prod/inversions/i1/a1-00/reconstruction.png", "prod/edits/e1/a1-00/image.png",
@@ -91,8 +62,8 @@ class RequestValidatorTest {
             assertEquals(ErrorCode.INPUT_NOT_ALLOWED,
                     assertThrows(JobFailure.class, () -> wide.inversion(inversion(key, null)), key).code(), key);
         }
-        RequestValidator otherBucket = new RequestValidator(config(Map.of("recaption.input.buckets", "uploads",
-                "recaption.input.prefixes", "inversions/")));
+        RequestValidator otherBucket = TestConfigs.validator(Map.of("recaption.input.buckets", "uploads",
+                "recaption.input.prefixes", "inversions/"));
         assertEquals("inversions/x.png", otherBucket.inversion(inversion("inversions/x.png", null)).image().key(),
                 "the artifact prefixes guard the artifacts bucket only");
     }
@@ -112,8 +83,37 @@ class RequestValidatorTest {
         assertEquals(ErrorCode.INVALID_OPTIONS,
                 assertThrows(JobFailure.class, () -> validator.inversion(options("\"steps\": 10, \"innerSteps\": 21"))).code(),
                 "innerSteps above max-inner-steps (20)");
-        RequestValidator generous = new RequestValidator(config(Map.of("recaption.limits.max-unet-evaluations", "7000")));
+        RequestValidator generous = TestConfigs.validator(Map.of("recaption.limits.max-unet-evaluations", "7000"));
         assertEquals(100, generous.inversion(options("\"steps\": 100, \"innerSteps\": 20")).options().steps());
+    }
+
+    @Test
+    void aClientJudgesWithRulesOfItsOwnAndNoWorkerConfiguration() throws Exception {
+        RequestRules rules = new RequestRules(
+                new RequestRules.Limits(64, 40, 20, 10, 400, 10, 5, 2),
+                new RequestRules.InversionDefaults("direct", 10, 5.0, 0, 1e-5),
+                new RequestRules.EditDefaults(0.5, 0.3),
+                new RequestRules.Inputs(List.of("in", "out"), List.of("photos/", "jobs/"), "out", List.of("jobs/")),
+                true);
+        RequestValidator client = new RequestValidator(rules);
+        InversionJob job = client.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"photos/a.png\"}}")));
+        assertEquals(new ImageRef("in", "photos/a.png"), job.image());
+        assertEquals(null, job.caption(), "captioned by the worker: the rules say it can");
+        assertEquals(new InversionOptions(InversionMethod.DIRECT, 10, 5.0, 0, 1e-5, false), job.options());
+        assertEquals(ErrorCode.INPUT_NOT_ALLOWED, assertThrows(JobFailure.class, () -> client.inversion(RequestReader.inversion(
+                bytes("{\"requestId\": \"r1\", \"image\": {\"key\": \"other/a.png\"}, \"caption\": \"a cat\"}")))).code());
+        assertEquals(ErrorCode.INPUT_NOT_ALLOWED, assertThrows(JobFailure.class, () -> client.inversion(RequestReader.inversion(
+                bytes("{\"requestId\": \"r1\", \"image\": {\"bucket\": \"out\", \"key\": \"jobs/x.png\"}, \"caption\": \"a\"}"))))
+                .code(), "the worker's own prefixes are never inputs, whatever the input prefixes say");
+        assertEquals(new ImageRef("in", "jobs/x.png"), client.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"bucket\": \"in\", \"key\": \"jobs/x.png\"}}"))).image(),
+                "in another bucket the same key is an input");
+        assertEquals(ErrorCode.CAPTION_TOO_LONG, assertThrows(JobFailure.class, () -> client.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"r1\", \"caption\": \"" + "a".repeat(41) + "\"}")))).code());
+        assertEquals(ErrorCode.BUDGET_EXCEEDED, assertThrows(JobFailure.class, () -> client.inversion(RequestReader.inversion(bytes(
+                "{\"requestId\": \"r1\", \"image\": {\"key\": \"photos/a.png\"}, \"options\": {\"method\": \"null-text\","
+                        + " \"steps\": 20, \"innerSteps\": 6}}")))).code(), "20 + 20·20 + 40 > 400");
     }
 
     private static WireRequests.Inversion options(String fields) throws InvalidMessage {

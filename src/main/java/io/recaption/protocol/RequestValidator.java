@@ -1,22 +1,8 @@
-package io.recaption.worker.ladder;
+package io.recaption.protocol;
 
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.inversion.InversionMethod;
-import io.recaption.protocol.EditJob;
-import io.recaption.protocol.EditOptions;
-import io.recaption.protocol.ErrorCode;
-import io.recaption.protocol.ImageRef;
-import io.recaption.protocol.InversionJob;
-import io.recaption.protocol.InversionOptions;
-import io.recaption.protocol.JobFailure;
-import io.recaption.protocol.RequestReader;
-import io.recaption.protocol.WireRequests;
-import io.recaption.worker.RecaptionConfig;
-import io.recaption.worker.engine.UnetBudget;
-import io.recaption.worker.engine.WorkerCaptioner;
-import io.recaption.worker.store.ArtifactStore;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,20 +14,28 @@ import java.util.Set;
 /**
  * Judges the values of a request that was read (ids are already safe): captions, option ranges, the input
  * bucket allow-list and key, emphasis words. A violation is a {@link JobFailure}, answered with a failed
- * event. Absent options take the configured defaults.
+ * event. Absent options take the defaults of the {@link RequestRules}. Plain Java: the worker judges with it,
+ * and so does the caption editor before it publishes, so that what one refuses the other refuses too.
  */
-@ApplicationScoped
-public class RequestValidator {
+public final class RequestValidator {
 
-    private final RecaptionConfig config;
+    /** Why a caption-less request is refused where no captioning model is configured. */
+    public static final String CAPTION_REQUIRED = "the request has no caption and this worker has no captioning model to"
+            + " write one: send a caption";
 
-    public RequestValidator(RecaptionConfig config) {
-        this.config = config;
+    private final RequestRules rules;
+
+    public RequestValidator(RequestRules rules) {
+        this.rules = rules;
     }
 
-    /** Why a request without a caption is refused by a worker without a captioning model. */
+    public RequestRules rules() {
+        return rules;
+    }
+
+    /** The request as a job, with the rules' own answer to whether a caption-less request can be captioned. */
     public InversionJob inversion(WireRequests.Inversion request) throws JobFailure {
-        return inversion(request, config.captioner().path().filter(p -> !p.isBlank()).isPresent());
+        return inversion(request, rules.captionerAvailable());
     }
 
     /**
@@ -50,13 +44,13 @@ public class RequestValidator {
      */
     public InversionJob inversion(WireRequests.Inversion request, boolean captionerAvailable) throws JobFailure {
         if (request.caption() == null && !captionerAvailable) {
-            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, WorkerCaptioner.CAPTION_REQUIRED);
+            throw new JobFailure(ErrorCode.CAPTION_REQUIRED, CAPTION_REQUIRED);
         }
         String caption = request.caption() == null ? null : caption(request.caption());
         String bucket = inputBucket(request.imageBucket());
         ImageRef image = new ImageRef(bucket, allowedInput(bucket, imageKey(request.imageKey())));
-        RecaptionConfig.InversionDefaults defaults = config.inversion();
-        RecaptionConfig.Limits limits = config.limits();
+        RequestRules.InversionDefaults defaults = rules.inversion();
+        RequestRules.Limits limits = rules.limits();
         String methodName = request.method() == null ? defaults.method() : request.method();
         InversionMethod method;
         try {
@@ -83,7 +77,7 @@ public class RequestValidator {
 
     public EditJob edit(WireRequests.Edit request) throws JobFailure {
         String caption = caption(request.caption());
-        RecaptionConfig.Limits limits = config.limits();
+        RequestRules.Limits limits = rules.limits();
         if (request.emphasis().size() > limits.maxWords() || request.localBlend().size() > limits.maxWords()) {
             throw new JobFailure(ErrorCode.INVALID_OPTIONS,
                     "at most " + limits.maxWords() + " words in emphasis and in localBlend");
@@ -108,7 +102,7 @@ public class RequestValidator {
             // which caption (source or edited) a blend word belongs to is the engine's to judge
             localBlend.add(singleWord("localBlend", word));
         }
-        RecaptionConfig.EditDefaults defaults = config.edit();
+        RequestRules.EditDefaults defaults = rules.edit();
         EditOptions options = new EditOptions(
                 caption,
                 emphasis,
@@ -118,16 +112,16 @@ public class RequestValidator {
         return new EditJob(request.editId(), request.inversionId(), options, request.owner());
     }
 
-    /** The allowed input buckets: {@code recaption.input.buckets}, or the artifacts bucket. */
+    /** The allowed input buckets; the first is the one a request without a bucket means. */
     public List<String> inputBuckets() {
-        return config.input().buckets().filter(b -> !b.isEmpty()).orElse(List.of(config.artifacts().bucket()));
+        return rules.inputs().buckets();
     }
 
     private String caption(String caption) throws JobFailure {
         if (caption.isBlank()) {
             throw new JobFailure(ErrorCode.EMPTY_CAPTION, "the caption is empty");
         }
-        int max = config.limits().maxCaptionChars();
+        int max = rules.limits().maxCaptionChars();
         if (caption.length() > max) {
             throw new JobFailure(ErrorCode.CAPTION_TOO_LONG,
                     "the caption has " + caption.length() + " characters, at most " + max + " are accepted");
@@ -148,18 +142,16 @@ public class RequestValidator {
     }
 
     /**
-     * Inputs come from under the configured prefixes only ({@code recaption.input.prefixes}), and never from the
-     * worker's own artifacts (another user's inversion or edit) whatever the prefixes say.
+     * Inputs come from under the allowed prefixes only, and never from the worker's own artifacts (another
+     * user's inversion or edit) whatever the prefixes say.
      */
     private String allowedInput(String bucket, String key) throws JobFailure {
-        boolean artifactsBucket = bucket.equals(config.artifacts().bucket());
-        String artifacts = artifactsPrefix();
-        if (artifactsBucket && (key.startsWith(artifacts + "inversions/") || key.startsWith(artifacts + "edits/")
-                || key.startsWith(artifacts + ArtifactStore.TENANTS))) {
+        RequestRules.Inputs inputs = rules.inputs();
+        if (bucket.equals(inputs.artifactsBucket()) && inputs.artifactPrefixes().stream().anyMatch(key::startsWith)) {
             throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
                     + "' is one of the worker's own artifacts, not an input");
         }
-        List<String> prefixes = config.input().prefixes().stream().map(String::strip).filter(p -> !p.isEmpty()).toList();
+        List<String> prefixes = inputs.prefixes();
         if (!prefixes.isEmpty() && prefixes.stream().noneMatch(key::startsWith)) {
             throw new JobFailure(ErrorCode.INPUT_NOT_ALLOWED, "image.key '" + RequestReader.clip(key)
                     + "' is not under an input prefix (" + String.join(", ", prefixes) + ")");
@@ -167,14 +159,9 @@ public class RequestValidator {
         return key;
     }
 
-    private String artifactsPrefix() {
-        String prefix = config.artifacts().prefix().orElse("").strip();
-        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
-    }
-
     /** Keys must be relative paths of plain segments: no '..' or '.', no leading '/', no backslash or controls. */
     private String imageKey(String key) throws JobFailure {
-        int max = config.limits().maxKeyLength();
+        int max = rules.limits().maxKeyLength();
         if (key.isEmpty()) {
             throw new JobFailure(ErrorCode.INVALID_IMAGE_KEY, "image.key is empty");
         }
