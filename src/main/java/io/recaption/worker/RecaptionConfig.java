@@ -52,6 +52,8 @@ public interface RecaptionConfig {
 
     Storage storage();
 
+    Kafka kafka();
+
     Jobs jobs();
 
     interface Topics {
@@ -258,6 +260,30 @@ public interface RecaptionConfig {
             @WithName("max-backoff")
             @WithDefault("PT10S")
             Duration maxBackoff();
+        }
+    }
+
+    interface Kafka {
+        /** Publishing an event or putting a request back: retried with backoff while the broker does not answer. */
+        Retry retry();
+
+        interface Retry {
+            /** Wait before the second attempt; doubled after each failure up to the maximum. */
+            @WithName("initial-backoff")
+            @WithDefault("PT0.5S")
+            Duration initialBackoff();
+
+            @WithName("max-backoff")
+            @WithDefault("PT10S")
+            Duration maxBackoff();
+
+            /**
+             * Publishing is retried until the job's deadline, and at least this long from the moment the job
+             * ended: a job that ends at its deadline (JOB_TIMEOUT) still gets its event out.
+             */
+            @WithName("min-wait")
+            @WithDefault("PT30S")
+            Duration minWait();
         }
     }
 

@@ -131,6 +131,8 @@ class FleetIT {
         config.put("recaption.jobs.shutdown-grace", "PT10S");
         config.put("recaption.storage.retry.initial-backoff", "PT0.25S");
         config.put("recaption.storage.retry.max-backoff", "PT2S");
+        config.put("recaption.kafka.retry.initial-backoff", "PT0.25S");
+        config.put("recaption.kafka.retry.max-backoff", "PT2S");
         config.put("recaption.edit.inversion-wait", "PT3M");
         config.put("recaption.edit.requeue-delay", "PT1S");
         config.put("recaption-test.engine.step-delay", "PT0.05S");

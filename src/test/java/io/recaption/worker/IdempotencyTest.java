@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.recaption.worker.kafka.EventPublisher;
+import io.recaption.worker.kafka.Requeuer;
 import io.recaption.worker.kafka.JobRunner;
 import io.recaption.worker.lease.Lease;
 import io.recaption.worker.lease.Leases;
@@ -204,9 +204,9 @@ class IdempotencyTest {
         // that says it was put back max-requeues times ends at once, whatever its times say
         try (TestKafka requests = new TestKafka(SharedStack.get().kafka().bootstrapServers(), List.of(SharedStack.EDIT_REQUESTS))) {
             requests.await(SharedStack.EDIT_REQUESTS, r -> unknown.equals(r.key())
-                    && "3".equals(TestKafka.header(r, EventPublisher.REQUEUES_HEADER)), TIMEOUT);
+                    && "3".equals(TestKafka.header(r, Requeuer.REQUEUES_HEADER)), TIMEOUT);
             List<String> counts = requests.all(SharedStack.EDIT_REQUESTS, r -> unknown.equals(r.key())).stream()
-                    .map(r -> TestKafka.header(r, EventPublisher.REQUEUES_HEADER)).toList();
+                    .map(r -> TestKafka.header(r, Requeuer.REQUEUES_HEADER)).toList();
             System.out.println("requeue counts of " + unknown + ": " + counts);
             assertTrue(counts.size() >= 3, counts.toString());
             for (int i = 0; i < counts.size(); i++) {
@@ -216,7 +216,7 @@ class IdempotencyTest {
         String worn = Requests.newId("edit-requeued-too-often");
         long wornStart = System.nanoTime();
         kafka.send(SharedStack.EDIT_REQUESTS, worn, Requests.edit(worn, Requests.newId("never"), "a tiger").toString(),
-                EventPublisher.REQUEUES_HEADER, "1000");
+                Requeuer.REQUEUES_HEADER, "1000");
         JsonNode wornOut = kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", worn, TIMEOUT);
         assertEquals("INVERSION_NOT_FOUND", wornOut.path("error").path("code").asText(), wornOut.toString());
         assertTrue(wornOut.path("error").path("message").asText().contains("put back 1000 times"), wornOut.toString());
@@ -227,7 +227,7 @@ class IdempotencyTest {
         // the claim is clamped to the record's own timestamp, so the edit ends after the same bounded wait
         String forged = Requests.newId("edit-forged-first-seen");
         kafka.send(SharedStack.EDIT_REQUESTS, forged, Requests.edit(forged, Requests.newId("never"), "a tiger").toString(),
-                EventPublisher.FIRST_SEEN_HEADER, Long.toString(Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()));
+                Requeuer.FIRST_SEEN_HEADER, Long.toString(Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()));
         assertEquals("INVERSION_NOT_FOUND", kafka.awaitEvent(SharedStack.EDIT_EVENTS, "editId", forged, TIMEOUT)
                 .path("error").path("code").asText(), "a forged first-seen time is clamped");
         assertEquals("failed", status(store.editPrefix(null, forged)).path("state").asText());

@@ -40,6 +40,9 @@ public class WorkerTestProfile implements QuarkusTestProfile {
         config.put("recaption.artifacts.bucket", SharedStack.ARTIFACTS_BUCKET);
         config.put("recaption.storage.retry.initial-backoff", "PT0.25S");
         config.put("recaption.storage.retry.max-backoff", "PT2S");
+        config.put("recaption.kafka.retry.initial-backoff", "PT0.25S");
+        config.put("recaption.kafka.retry.max-backoff", "PT2S");
+        config.put("recaption.kafka.retry.min-wait", "PT5S");
         config.put("recaption.storage.retry.max-wait", "PT5S");
         config.put("recaption.jobs.status-interval", "PT0.2S");
         config.put("recaption.jobs.work-dir", "target/worker-jobs");

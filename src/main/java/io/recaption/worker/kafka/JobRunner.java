@@ -7,7 +7,6 @@ import io.recaption.protocol.JobKind;
 import io.recaption.protocol.LogSafe;
 import io.recaption.worker.JobCancelled;
 import io.recaption.worker.JobMetrics;
-import io.recaption.worker.RecaptionConfig;
 import io.recaption.worker.RunningJob;
 import io.recaption.worker.WorkerGates;
 import io.recaption.worker.ladder.AttemptRunner;
@@ -16,20 +15,16 @@ import io.recaption.worker.ladder.JobLifecycle;
 import io.recaption.worker.ladder.JobMilestone;
 import io.recaption.worker.ladder.JobSteps;
 import io.recaption.worker.ladder.Outcome;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -54,23 +49,25 @@ public class JobRunner {
     private final JobLifecycle lifecycle;
     private final JobLadder ladder;
     private final EventPublisher publisher;
+    private final Requeuer requeuer;
+    private final PublishRetry retry;
     private final JobMetrics metrics;
     private final WorkerGates gates;
-    private final RecaptionConfig config;
     private final Event<JobMilestone> milestones;
     private final CommitKeeper commits;
     private final Clock clock;
 
-    public JobRunner(JobLifecycle lifecycle, JobLadder ladder, EventPublisher publisher, JobMetrics metrics,
-            WorkerGates gates, RecaptionConfig config, Event<JobMilestone> milestones, CommitKeeper commits,
-            Clock clock) {
+    public JobRunner(JobLifecycle lifecycle, JobLadder ladder, EventPublisher publisher, Requeuer requeuer,
+            PublishRetry retry, JobMetrics metrics, WorkerGates gates, Event<JobMilestone> milestones,
+            CommitKeeper commits, Clock clock) {
+        this.requeuer = requeuer;
+        this.retry = retry;
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.ladder = ladder;
         this.publisher = publisher;
         this.metrics = metrics;
         this.gates = gates;
-        this.config = config;
         this.milestones = milestones;
         this.commits = commits;
     }
@@ -96,8 +93,8 @@ public class JobRunner {
             return commits.track(message, deadLetter(message, e));
         }
         String id = steps.id(request);
-        Instant firstSeen = firstSeen(message);
-        RunningJob job = lifecycle.start(kind, id, firstSeen, requeues(message));
+        Instant firstSeen = requeuer.firstSeen(message);
+        RunningJob job = lifecycle.start(kind, id, firstSeen, Requeuer.requeues(message));
         metrics.queueWait(kind, Duration.between(firstSeen, job.startedAt()));
         job.attachToThread();
         try {
@@ -123,11 +120,10 @@ public class JobRunner {
     private <W> CompletionStage<Void> carryOut(Message<byte[]> message, JobSteps<W, ?, ?> steps, String id, RunningJob job,
             Outcome outcome) {
         JobKind kind = steps.kind();
-        // publishing gets until the job's deadline, and at least the storage wait when that has passed
-        Instant deadline = latest(job.deadline(), clock.instant().plus(config.storage().retry().maxWait()));
+        Instant deadline = retry.deadline(job);
         try {
             if (outcome instanceof Outcome.Requeue requeue) {
-                publisher.requeue(kind, id, message.getPayload(), job.firstSeen(), job.requeues() + 1, deadline);
+                requeuer.requeue(kind, id, message.getPayload(), job.firstSeen(), job.requeues() + 1, deadline);
                 LOG.infof("%s %s: put back on its topic (%s)", kind.wireName(), LogSafe.text(id), requeue.why());
                 metrics.outcome(kind, "requeued", null);
                 return commits.track(message, message.ack());
@@ -150,54 +146,6 @@ public class JobRunner {
             return commits.track(message, deadLetter(message, new InvalidMessage(ErrorCode.EVENT_NOT_PUBLISHED,
                     "the " + kind.wireName() + " event could not be published")));
         }
-    }
-
-    /**
-     * When the request was first delivered: a requeued copy's header, else the record's timestamp. The header comes
-     * from whoever produced the record, so it is believed only as far as it could be true: a worker's requeue is
-     * written after the first delivery, never before it, so a claim later than the record's own timestamp (or than
-     * now) is clamped to it. Otherwise a forged future time keeps an edit waiting for its inversion, requeued with
-     * the same header, for ever.
-     */
-    private Instant firstSeen(Message<byte[]> message) {
-        Instant now = clock.instant();
-        Optional<IncomingKafkaRecordMetadata> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        if (metadata.isEmpty()) {
-            return now;
-        }
-        Instant timestamp = metadata.get().getTimestamp();
-        Instant recorded = timestamp == null || timestamp.isAfter(now) ? now : timestamp;
-        Header header = metadata.get().getHeaders().lastHeader(EventPublisher.FIRST_SEEN_HEADER);
-        if (header != null) {
-            try {
-                Instant claimed = Instant.ofEpochMilli(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
-                return claimed.isAfter(recorded) ? recorded : claimed;
-            } catch (NumberFormatException | DateTimeException ignored) {
-                // a header that is not ours: fall back to the record's time
-            }
-        }
-        return recorded;
-    }
-
-    /**
-     * How many times the record was put back before ({@link EventPublisher#REQUEUES_HEADER}; 0 without the header or
-     * with one that is not a count). A client may claim any count: a high one only ends its own edit sooner.
-     */
-    private static int requeues(Message<byte[]> message) {
-        Header header = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(metadata -> metadata.getHeaders().lastHeader(EventPublisher.REQUEUES_HEADER)).orElse(null);
-        if (header == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8)));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static Instant latest(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 
     private static CompletionStage<Void> deadLetter(Message<byte[]> message, InvalidMessage reason) {
