@@ -3,7 +3,6 @@ package io.recaption.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.recaption.devstack.LocalStack;
 import io.recaption.worker.testengine.TestJobEngine;

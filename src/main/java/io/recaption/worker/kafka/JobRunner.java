@@ -3,13 +3,13 @@ package io.recaption.worker.kafka;
 import io.recaption.protocol.ErrorCode;
 import io.recaption.protocol.InvalidMessage;
 import io.recaption.protocol.JobEvent;
+import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.JobKind;
 import io.recaption.protocol.LogSafe;
 import io.recaption.worker.JobCancelled;
 import io.recaption.worker.JobMetrics;
 import io.recaption.worker.RunningJob;
 import io.recaption.worker.WorkerGates;
-import io.recaption.worker.ladder.AttemptRunner;
 import io.recaption.worker.ladder.JobLadder;
 import io.recaption.worker.ladder.JobLifecycle;
 import io.recaption.worker.ladder.JobMilestone;
@@ -108,7 +108,7 @@ public class JobRunner {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "%s %s: unexpected failure", kind.wireName(), LogSafe.text(id));
                 // only where even the failed status could not be written (JobLadder writes it otherwise)
-                outcome = new Outcome.Answer(steps.failed(request, AttemptRunner.unexpected(), false));
+                outcome = new Outcome.Answer(steps.failed(request, JobFailure.workerError(), false));
             }
             return carryOut(message, steps, id, job, outcome);
         } finally {

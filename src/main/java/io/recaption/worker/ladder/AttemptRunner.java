@@ -21,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -44,11 +43,11 @@ public class AttemptRunner {
     private final JobMetrics metrics;
     private final Event<JobMilestone> milestones;
     private final EngineTurns turns;
-    private final Clock clock;
+    private final JobEnds ends;
 
     public AttemptRunner(ArtifactStore store, LeaseKeeper keeper, WorkerIdentity worker, RecaptionConfig config,
-            JobMetrics metrics, Event<JobMilestone> milestones, EngineTurns turns, Clock clock) {
-        this.clock = clock;
+            JobMetrics metrics, Event<JobMilestone> milestones, EngineTurns turns, JobEnds ends) {
+        this.ends = ends;
         this.turns = turns;
         this.store = store;
         this.keeper = keeper;
@@ -67,7 +66,7 @@ public class AttemptRunner {
             metrics.leaseTakeover(steps.kind());
         }
         milestones.fire(new JobMilestone(steps.kind(), id, JobMilestone.Point.CLAIMED));
-        StatusTracker status = tracker(steps, wire, prefix, hash);
+        StatusTracker status = ends.tracker(steps, wire, prefix, hash);
         LeaseKeeper.Renewal renewal = keeper.start(prefix + ArtifactStore.LEASE, claimed.lease(), claimed.etag(), job);
         Lease.State end = Lease.State.DONE;
         try (JobFiles files = JobFiles.create(config, id + "-" + attemptId)) {
@@ -110,12 +109,12 @@ public class AttemptRunner {
             removeAttempt(prefix, attemptId);
             return Optional.of(new Outcome.Answer(steps.succeeded(wire, published, true)));
         } catch (JobFailure failure) {
-            return Optional.of(fail(steps, wire, status, failure));
+            return Optional.of(ends.failed(steps, wire, status, failure));
         } catch (JobInterrupted.DeadlineExceeded e) {
-            return Optional.of(fail(steps, wire, status, timeout(config)));
+            return Optional.of(ends.timedOut(steps, wire, status));
         } catch (StorageUnavailable e) {
             LOG.warnf("%s %s: %s", steps.kind().wireName(), LogSafe.text(id), e.getMessage());
-            return Optional.of(fail(steps, wire, status, storageUnavailable()));
+            return Optional.of(ends.failed(steps, wire, status, JobFailure.storageUnavailable()));
         } catch (JobInterrupted.LeaseLost e) {
             end = null;
             removeAttempt(prefix, attemptId);
@@ -142,44 +141,6 @@ public class AttemptRunner {
             LOG.errorf(e, "%s: the engine failed", steps.kind().wireName());
             throw new JobFailure(ErrorCode.ENGINE_ERROR, "the engine failed; the worker's log has the details", e);
         }
-    }
-
-    /** A failed event, with the status written (never over a finished one). */
-    <W, J, M> Outcome fail(JobSteps<W, J, M> steps, W wire, StatusTracker status, JobFailure failure) {
-        status.failed(failure);
-        return new Outcome.Answer(steps.failed(wire, failure, false));
-    }
-
-    /** Poison: the failed status and event, and the record to the dead-letter topic. */
-    <W, J, M> Outcome poison(JobSteps<W, J, M> steps, W wire, String prefix, String hash, Leases.Claim.Poisoned poisoned) {
-        JobFailure failure = new JobFailure(ErrorCode.POISON, "the job was started " + poisoned.lease().crashes()
-                + " times and its worker never finished it; it is not run again");
-        tracker(steps, wire, prefix, hash).failed(failure);
-        try {
-            store.replaceOnce(prefix + ArtifactStore.LEASE, Leases.bytes(poisoned.lease().ended(Lease.State.POISONED,
-                    clock.instant())), poisoned.etag());
-        } catch (RuntimeException e) {
-            LOG.debugf("poisoned lease of %s not ended: %s", LogSafe.text(prefix), e.getMessage());
-        }
-        return new Outcome.Poison(steps.failed(wire, failure, false));
-    }
-
-    <W, J, M> StatusTracker tracker(JobSteps<W, J, M> steps, W wire, String prefix, String hash) {
-        return new StatusTracker(store, prefix + ArtifactStore.STATUS, steps.kind(), steps.id(wire), steps.inversionId(wire),
-                steps.owner(wire), hash, config.jobs().statusInterval(), clock);
-    }
-
-    static JobFailure timeout(RecaptionConfig config) {
-        return new JobFailure(ErrorCode.JOB_TIMEOUT, "the job did not finish within " + config.jobs().deadline());
-    }
-
-    /** What an event says when the worker itself failed: the details are in its log, never in the event. */
-    public static JobFailure unexpected() {
-        return new JobFailure(ErrorCode.WORKER_ERROR, "the worker failed; its log has the details");
-    }
-
-    static JobFailure storageUnavailable() {
-        return new JobFailure(ErrorCode.STORAGE_UNAVAILABLE, "S3 did not answer until the job's deadline");
     }
 
     /** Deletes the files of every attempt but the winner's (best effort: they are unreferenced either way). */

@@ -43,10 +43,13 @@ public class JobLadder {
     private final ArtifactStore store;
     private final Leases leases;
     private final AttemptRunner attempts;
+    private final JobEnds ends;
     private final RecaptionConfig config;
     private final Clock clock;
 
-    public JobLadder(ArtifactStore store, Leases leases, AttemptRunner attempts, RecaptionConfig config, Clock clock) {
+    public JobLadder(ArtifactStore store, Leases leases, AttemptRunner attempts, JobEnds ends, RecaptionConfig config,
+            Clock clock) {
+        this.ends = ends;
         this.clock = clock;
         this.store = store;
         this.leases = leases;
@@ -72,11 +75,11 @@ public class JobLadder {
                 }
                 JobSteps.Gate gate = precondition(steps, request, job);
                 if (gate instanceof JobSteps.Gate.Wait wait) {
-                    attempts.tracker(steps, wire, prefix, hash).queued(wait.waitingFor());
+                    ends.tracker(steps, wire, prefix, hash).queued(wait.waitingFor());
                     return new Outcome.Requeue("waiting for " + wait.waitingFor());
                 }
                 if (gate instanceof JobSteps.Gate.Fail fail) {
-                    return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), fail.failure());
+                    return ends.failed(steps, wire, prefix, hash, fail.failure());
                 }
                 Leases.Claim claim = leases.claim(prefix + ArtifactStore.LEASE, hash == null ? "" : hash);
                 if (claim instanceof Leases.Claim.Claimed claimed) {
@@ -93,16 +96,16 @@ public class JobLadder {
                         return new Outcome.Requeue("another worker still runs it at this job's deadline");
                     }
                 } else {
-                    return attempts.poison(steps, wire, prefix, hash, (Leases.Claim.Poisoned) claim);
+                    return ends.poisoned(steps, wire, prefix, hash, (Leases.Claim.Poisoned) claim);
                 }
             }
         } catch (JobFailure failure) {
-            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), failure);
+            return ends.failed(steps, wire, prefix, hash, failure);
         } catch (JobInterrupted.DeadlineExceeded e) {
-            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), AttemptRunner.timeout(config));
+            return ends.timedOut(steps, wire, ends.tracker(steps, wire, prefix, hash));
         } catch (StorageUnavailable e) {
             LOG.warnf("%s %s: %s", steps.kind().wireName(), LogSafe.text(steps.id(wire)), e.getMessage());
-            return new Outcome.Answer(steps.failed(wire, AttemptRunner.storageUnavailable(), false));
+            return new Outcome.Answer(steps.failed(wire, JobFailure.storageUnavailable(), false));
         } catch (JobInterrupted e) {
             // cancelled at shutdown (left for redelivery) or a lease lost: not an end of the job
             throw e;
@@ -110,7 +113,7 @@ public class JobLadder {
             // a bug or a state nobody planned for (an unreadable stored manifest): the event says WORKER_ERROR,
             // and so must the status, or the REST endpoint and the editor poll a job that never moves
             LOG.errorf(e, "%s %s: unexpected failure", steps.kind().wireName(), LogSafe.text(steps.id(wire)));
-            return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, hash), AttemptRunner.unexpected());
+            return ends.failed(steps, wire, prefix, hash, JobFailure.workerError());
         }
     }
 
@@ -125,7 +128,7 @@ public class JobLadder {
                     && invalid.code().name().equals(status.get().error().code());
             return sameFailure ? new Outcome.Answer(steps.failed(wire, invalid, true)) : conflict(steps, wire);
         }
-        return attempts.fail(steps, wire, attempts.tracker(steps, wire, prefix, null), invalid);
+        return ends.failed(steps, wire, prefix, null, invalid);
     }
 
     /** The stored result of the id, as a replay when the request matches it and as a conflict when not. */
@@ -140,7 +143,7 @@ public class JobLadder {
             }
             if (status.map(JobStatus::state).orElse(null) != JobStatus.State.SUCCEEDED && published.attemptId() != null) {
                 // the winner died between its manifest and its status: the status catches up here
-                attempts.tracker(steps, wire, prefix, published.requestHash()).succeeded(published.attemptId());
+                ends.tracker(steps, wire, prefix, published.requestHash()).succeeded(published.attemptId());
             }
             return Optional.of(new Outcome.Answer(steps.succeeded(wire, published, true)));
         }

@@ -89,9 +89,10 @@ class JobLadderTest {
         store = new ArtifactStore(s3, config, new ObjectMapper(), health);
         WorkerIdentity worker = new WorkerIdentity(config);
         Leases leases = new Leases(store, config, worker, clock);
+        JobEnds ends = new JobEnds(store, config, clock);
         AttemptRunner attempts = new AttemptRunner(store, new LeaseKeeper(leases, config), worker, config, metrics,
-                new Milestones(), new EngineTurns(metrics, clock), clock);
-        ladder = new JobLadder(store, leases, attempts, config, clock);
+                new Milestones(), new EngineTurns(metrics, clock), ends);
+        ladder = new JobLadder(store, leases, attempts, ends, config, clock);
         TestJobEngine engine = new TestJobEngine(Duration.ZERO, Duration.ZERO, Optional.empty(), "test-engine", false) {
             @Override
             public InversionManifest invert(Path image, InversionCaption caption, InversionOptions options, Path out,
