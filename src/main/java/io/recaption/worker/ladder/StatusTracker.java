@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * ({@code If-Match}, or {@code If-None-Match: *} for the first), and a write that finds a finished status in
  * its way stops this tracker for good: a late write of a run that lost can never move a finished job back to
  * running ({@link JobStatus.State#mayBecome}).
- * A status that cannot be written is logged, never a reason to fail the job.
+ * A status that cannot be written is logged, never a reason to fail the job; an end is tried again first.
  */
 public final class StatusTracker {
 
@@ -92,31 +92,60 @@ public final class StatusTracker {
         return clock.instant();
     }
 
-    /** Writes the status unless a finished one stands in the way; {@code retrying} retries S3 until the deadline. */
+    /**
+     * Writes the status unless a finished one stands in the way; {@code retrying} retries S3 until the deadline.
+     * A write that fails otherwise (not an outage: a bug, an answer nobody planned for) is given up for a
+     * progress update, but an end (succeeded, failed) is tried again from the stored version: the event is about
+     * to say the job ended, and the status must say the same.
+     */
     private void write(boolean retrying) {
         if (stopped) {
             return;
         }
         byte[] bytes = JobStatuses.write(status);
-        try {
-            for (int tries = 0; tries < 3; tries++) {
+        boolean end = status.state() == JobStatus.State.SUCCEEDED || status.state() == JobStatus.State.FAILED;
+        for (int tries = 0; tries < 3; tries++) {
+            try {
                 Optional<String> written = etag == null ? store.create(key, bytes) : replace(bytes, retrying);
                 if (written.isPresent()) {
                     etag = written.get();
                     return;
                 }
-                Optional<ArtifactStore.Versioned> current = store.read(key);
-                etag = current.map(ArtifactStore.Versioned::etag).orElse(null);
-                Optional<JobStatus.State> stored = current.flatMap(v -> storedState(v.bytes()));
-                if (stored.isPresent() && !stored.get().mayBecome(status.state())) {
-                    LOG.debugf("status %s is already %s: not overwritten", LogSafe.text(key), stored.get().wireName());
-                    stopped = true;
+                if (refreshed()) {
                     return;
                 }
+            } catch (RuntimeException e) {
+                if (!end || tries == 2) {
+                    LOG.log(end ? Logger.Level.ERROR : Logger.Level.WARN,
+                            "status " + LogSafe.text(key) + " not written: " + e.getMessage());
+                    return;
+                }
+                LOG.warnf("status %s not written (%s); trying again", LogSafe.text(key), e.getMessage());
+                try {
+                    if (refreshed()) {
+                        return;
+                    }
+                } catch (RuntimeException again) {
+                    etag = null;
+                }
             }
-        } catch (RuntimeException e) {
-            LOG.warnf("status %s not written: %s", LogSafe.text(key), e.getMessage());
         }
+    }
+
+    /**
+     * After a write that did not land: the stored version becomes the one the next write is conditional on. True
+     * when the stored status is finished and may not become this one (this tracker then stops for good).
+     */
+    private boolean refreshed() {
+        Optional<ArtifactStore.Versioned> current = store.read(key);
+        etag = current.map(ArtifactStore.Versioned::etag).orElse(null);
+        Optional<JobStatus.State> stored = current.flatMap(v -> storedState(v.bytes()));
+        if (stored.isPresent() && !stored.get().mayBecome(status.state())) {
+            LOG.debugf("status %s is already %s: not overwritten", LogSafe.text(key), stored.get().wireName());
+            stopped = true;
+            return true;
+        }
+        return false;
     }
 
     /** The state of a stored status; empty when it is unreadable (this tracker then replaces it). */

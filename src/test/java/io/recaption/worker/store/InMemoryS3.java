@@ -57,6 +57,9 @@ public final class InMemoryS3 implements S3Client {
     private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Clock clock;
     private volatile Duration delay = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicReference<Planted> planted = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record Planted(java.util.regex.Pattern call, AtomicInteger skip, RuntimeException fault) {}
 
     public InMemoryS3(Clock clock, String... buckets) {
         this.clock = clock;
@@ -80,6 +83,24 @@ public final class InMemoryS3 implements S3Client {
     /** Every call takes at least this long. */
     public void slow(Duration delay) {
         this.delay = delay;
+    }
+
+    /**
+     * The next call logged as {@code call} (a pattern of {@code "PUT bucket/key"}) throws {@code fault} instead of
+     * answering, once: what a bug, or a state nobody planned for, looks like at that step.
+     */
+    public void failOnce(java.util.regex.Pattern call, RuntimeException fault) {
+        failOnce(call, 0, fault);
+    }
+
+    /** As {@link #failOnce(java.util.regex.Pattern, RuntimeException)}, at the call after {@code skip} such calls. */
+    public void failOnce(java.util.regex.Pattern call, int skip, RuntimeException fault) {
+        planted.set(new Planted(call, new AtomicInteger(skip), fault));
+    }
+
+    /** Whether the fault of {@link #failOnce} was thrown (or none was planted). */
+    public boolean plantedFaultThrown() {
+        return planted.get() == null;
     }
 
     /** Objects of {@code bucket} are served without an ETag. */
@@ -210,7 +231,13 @@ public final class InMemoryS3 implements S3Client {
 
     /** Logs the call and applies the faults that come before S3 answers. */
     private void call(String verb, String bucket, String key) {
-        calls.add(verb + " " + bucket + "/" + key);
+        String call = verb + " " + bucket + "/" + key;
+        calls.add(call);
+        Planted fault = planted.get();
+        if (fault != null && fault.call().matcher(call).matches() && fault.skip().getAndDecrement() == 0
+                && planted.compareAndSet(fault, null)) {
+            throw fault.fault();
+        }
         if (!delay.isZero()) {
             try {
                 Thread.sleep(delay.toMillis());
