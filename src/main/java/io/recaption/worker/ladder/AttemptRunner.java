@@ -121,6 +121,7 @@ public class AttemptRunner {
             return Optional.empty();
         } catch (JobCancelled e) {
             end = Lease.State.RELEASED;
+            status.abandoned("redelivery: the worker that ran it shut down");
             throw e;
         } finally {
             renewal.stop(end);

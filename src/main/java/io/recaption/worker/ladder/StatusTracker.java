@@ -56,6 +56,15 @@ public final class StatusTracker {
         write(true);
     }
 
+    /**
+     * Abandoned at shutdown, the record left for redelivery: queued again, written once (shutdown does not wait
+     * out an outage; a status left running is set right by the redelivered run).
+     */
+    public void abandoned(String why) {
+        status = status.queued(why, now());
+        write(false);
+    }
+
     /** Attempt {@code attemptId} of worker {@code workerId} starts the engine. */
     public void running(String attemptId, String workerId) {
         status = status.running(attemptId, workerId, now());

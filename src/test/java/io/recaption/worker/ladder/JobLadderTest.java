@@ -4,6 +4,7 @@ import io.recaption.protocol.RequestValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.JobKind;
 import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.WireRequests;
+import io.recaption.worker.JobCancelled;
 import io.recaption.worker.JobMetrics;
 import io.recaption.worker.RecaptionConfig;
 import io.recaption.worker.RunningJob;
@@ -73,8 +75,10 @@ class JobLadderTest {
     private JobLadder ladder;
     private InversionSteps inversions;
     private EditSteps edits;
+    private Leases leases;
     private final AtomicInteger runs = new AtomicInteger();
     private volatile RuntimeException engineFault;
+    private volatile boolean shutdownDuringRun;
 
     @BeforeEach
     void wire() {
@@ -88,7 +92,7 @@ class JobLadderTest {
         StorageHealth health = new StorageHealth(config, metrics, clock);
         store = new ArtifactStore(s3, config, new ObjectMapper(), health);
         WorkerIdentity worker = new WorkerIdentity(config);
-        Leases leases = new Leases(store, config, worker, clock);
+        leases = new Leases(store, config, worker, clock);
         JobEnds ends = new JobEnds(store, config, clock);
         AttemptRunner attempts = new AttemptRunner(store, new LeaseKeeper(leases, config), worker, config, metrics,
                 new Milestones(), new EngineTurns(metrics, clock), ends);
@@ -100,6 +104,12 @@ class JobLadderTest {
                 runs.incrementAndGet();
                 if (engineFault != null) {
                     throw engineFault;
+                }
+                if (shutdownDuringRun) {
+                    // shutdown gave up waiting for this job: its next checkpoint abandons it
+                    shutdownDuringRun = false;
+                    RunningJob.onThisThread().cancel();
+                    RunningJob.onThisThread().checkpoint();
                 }
                 return super.invert(image, caption, options, out, progress);
             }
@@ -272,6 +282,40 @@ class JobLadderTest {
         System.out.print("a planted fault at each S3 call of an " + kind + ":\n" + table);
         assertTrue(failed > steps.size() / 2, "most steps are not best-effort: " + table);
         return steps.size();
+    }
+
+    @Test
+    void aJobAbandonedAtShutdownIsQueuedAgainAndItsRedeliveryRunsIt() {
+        shutdownDuringRun = true;
+        assertThrows(JobCancelled.class, () -> invert("p15", "a cat"), "left for redelivery: no event");
+        JobStatus left = status("p15");
+        assertEquals(JobStatus.State.QUEUED, left.state(), "it goes back on the topic, and its status says so: " + left);
+        Lease released = leases.read(store.inversionPrefix(null, "p15") + ArtifactStore.LEASE).orElseThrow();
+        assertEquals(Lease.State.RELEASED, released.state(), "the lease is handed back, not left to lapse");
+
+        JobEvent redelivered = answer(invert("p15", "a cat"));
+        assertEquals(JobEvent.SUCCEEDED, redelivered.status());
+        assertFalse(redelivered.isReplay());
+        assertEquals(2, runs.get(), "run again after the abandoned run, at once (no lease to wait out)");
+        assertEquals(JobStatus.State.SUCCEEDED, status("p15").state());
+    }
+
+    @Test
+    void anEditPutBackAsOftenAsAllowedEndsInversionNotFound() {
+        RunningJob copy = new RunningJob(JobKind.EDIT, "e2", clock.instant(), config.edit().maxRequeues(),
+                config.jobs().deadline(), clock);
+        JobEvent ended = answer(ladder.process(edits, new WireRequests.Edit("e2", "p16", "a dog", Map.of(), List.of(),
+                null, null, null), copy));
+        assertEquals("INVERSION_NOT_FOUND", ended.error().code());
+        assertTrue(ended.error().message().contains("put back " + config.edit().maxRequeues() + " times"), ended.toString());
+        JobStatus status = store.readStatus(store.editPrefix(null, "e2")).orElseThrow();
+        assertEquals(JobStatus.State.FAILED, status.state());
+        assertEquals("INVERSION_NOT_FOUND", status.error().code());
+
+        RunningJob earlier = new RunningJob(JobKind.EDIT, "e3", clock.instant(), config.edit().maxRequeues() - 1,
+                config.jobs().deadline(), clock);
+        assertInstanceOf(Outcome.Requeue.class, ladder.process(edits, new WireRequests.Edit("e3", "p16", "a dog", Map.of(),
+                List.of(), null, null, null), earlier), "one pass fewer is put back again");
     }
 
     @Test
