@@ -23,6 +23,12 @@ public final class RequestValidator {
     public static final String CAPTION_REQUIRED = "the request has no caption and this worker has no captioning model to"
             + " write one: send a caption";
 
+    /** The codes of a refusal by this validator: what a request's values alone decide, before anything is read. */
+    public static final Set<ErrorCode> REFUSALS = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            ErrorCode.CAPTION_REQUIRED, ErrorCode.EMPTY_CAPTION, ErrorCode.CAPTION_TOO_LONG, ErrorCode.INVALID_OPTIONS,
+            ErrorCode.BUCKET_NOT_ALLOWED, ErrorCode.INPUT_NOT_ALLOWED, ErrorCode.INVALID_IMAGE_KEY,
+            ErrorCode.BUDGET_EXCEEDED, ErrorCode.EMPHASIS_WORD_NOT_IN_CAPTION));
+
     private final RequestRules rules;
 
     public RequestValidator(RequestRules rules) {

@@ -5,6 +5,7 @@ import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.LogSafe;
+import io.recaption.protocol.RequestValidator;
 import io.recaption.worker.JobCancelled;
 import io.recaption.worker.JobInterrupted;
 import io.recaption.worker.RecaptionConfig;
@@ -151,13 +152,23 @@ public class JobLadder {
             return Optional.empty();
         }
         String stored = status.get().requestHash();
-        if (!matches(steps, request, hash, stored)) {
+        if (!matches(steps, request, hash, stored) || refusedOther(status.get(), hash)) {
             return Optional.of(conflict(steps, wire));
         }
         if (status.get().state() != JobStatus.State.FAILED) {
             return Optional.empty();
         }
         return Optional.of(new Outcome.Answer(steps.failed(wire, storedFailure(status.get().error()), true)));
+    }
+
+    /**
+     * A stored refusal (a failed status without a request hash: the values alone decided) of a request that this
+     * one, valid and identified, cannot be: the id was used for other content.
+     */
+    private static boolean refusedOther(JobStatus status, String hash) {
+        boolean refusal = status.state() == JobStatus.State.FAILED && status.error() != null
+                && RequestValidator.REFUSALS.stream().anyMatch(code -> code.name().equals(status.error().code()));
+        return refusal && hash != null && (status.requestHash() == null || status.requestHash().isEmpty());
     }
 
     private static <W, J, M> boolean matches(JobSteps<W, J, M> steps, J request, String hash, String stored) throws JobFailure {

@@ -319,6 +319,36 @@ class JobLadderTest {
     }
 
     @Test
+    void aRefusedRequestFailsInEventAndStatusAndItsReSendIsAReplayOfTheRefusal() {
+        JobEvent refused = answer(invert("p17", " "));
+        assertEquals("EMPTY_CAPTION", refused.error().code());
+        assertFalse(refused.isReplay());
+        assertEquals(JobStatus.State.FAILED, status("p17").state());
+        assertEquals("EMPTY_CAPTION", status("p17").error().code());
+        JobEvent again = answer(invert("p17", " "));
+        assertEquals("EMPTY_CAPTION", again.error().code());
+        assertTrue(again.isReplay(), "the same refusal, answered as before");
+        // the id stands for that refusal: a valid request under it is a conflict, and nothing is run or overwritten
+        assertEquals("ID_CONFLICT", answer(invert("p17", "a cat")).error().code());
+        assertEquals("EMPTY_CAPTION", status("p17").error().code());
+        assertEquals(0, runs.get());
+    }
+
+    @Test
+    void anEditOfAFailedInversionFailsInversionFailed() {
+        engineFault = new IllegalStateException("a bug in the engine");
+        assertEquals("ENGINE_ERROR", answer(invert("p18", "a cat")).error().code());
+        engineFault = null;
+        JobEvent edit = answer(ladder.process(edits, new WireRequests.Edit("e4", "p18", "a dog", Map.of(), List.of(),
+                null, null, null), job(JobKind.EDIT, "e4")));
+        assertEquals("INVERSION_FAILED", edit.error().code());
+        JobStatus status = store.readStatus(store.editPrefix(null, "e4")).orElseThrow();
+        assertEquals(JobStatus.State.FAILED, status.state());
+        assertEquals("INVERSION_FAILED", status.error().code());
+        assertEquals(1, runs.get(), "the edit ran nothing");
+    }
+
+    @Test
     void aLiveLeaseOfTheSameRequestIsWaitedForAndOfAnotherIsAConflict() throws Exception {
         // another worker holds p11 for this very request, live for another minute
         seedLease("p11", new Lease("worker-b", 1, "a1", 0, clock.instant().plusSeconds(60), clock.instant(),
