@@ -49,7 +49,7 @@ public class EditSteps implements JobSteps<WireRequests.Edit, EditJob, EditManif
     private final RecaptionConfig config;
     private final Clock clock;
 
-    EditSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config, Clock clock) {
+    public EditSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, RecaptionConfig config, Clock clock) {
         this.clock = clock;
         this.store = store;
         this.validator = validator;

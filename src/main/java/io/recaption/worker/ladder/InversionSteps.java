@@ -41,7 +41,7 @@ public class InversionSteps implements JobSteps<WireRequests.Inversion, Inversio
     private final WorkerCaptioner captioner;
     private final RecaptionConfig config;
 
-    InversionSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, WorkerCaptioner captioner,
+    public InversionSteps(ArtifactStore store, RequestValidator validator, JobEngine engine, WorkerCaptioner captioner,
             RecaptionConfig config) {
         this.store = store;
         this.validator = validator;

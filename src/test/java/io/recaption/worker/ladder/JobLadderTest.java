@@ -1,53 +1,29 @@
 package io.recaption.worker.ladder;
 
-import io.recaption.protocol.RequestValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.recaption.pipeline.InversionCaption;
-import io.recaption.pipeline.InversionManifest;
-import io.recaption.protocol.InversionOptions;
 import io.recaption.protocol.JobEvent;
 import io.recaption.protocol.JobFailure;
 import io.recaption.protocol.JobKind;
 import io.recaption.protocol.JobStatus;
 import io.recaption.protocol.WireRequests;
 import io.recaption.worker.JobCancelled;
-import io.recaption.worker.JobMetrics;
 import io.recaption.worker.RecaptionConfig;
 import io.recaption.worker.RunningJob;
-import io.recaption.worker.TestConfigs;
-import io.recaption.worker.WorkerRules;
 import io.recaption.worker.TestImages;
-import io.recaption.worker.WorkerIdentity;
-import io.recaption.worker.engine.JobProgress;
-import io.recaption.worker.engine.WorkerCaptioner;
 import io.recaption.worker.lease.Lease;
-import io.recaption.worker.lease.LeaseKeeper;
 import io.recaption.worker.lease.Leases;
 import io.recaption.worker.store.ArtifactStore;
 import io.recaption.worker.store.InMemoryS3;
-import io.recaption.worker.store.StorageHealth;
-import io.recaption.worker.testengine.TestJobEngine;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -62,13 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("unit")
 class JobLadderTest {
 
-    private static final String ARTIFACTS = "artifacts";
-    private static final String UPLOADS = "uploads";
+    private static final String ARTIFACTS = LadderRig.ARTIFACTS;
+    private static final String UPLOADS = LadderRig.UPLOADS;
 
     @TempDir
     Path work;
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private LadderRig rig;
+    private LadderRig.TestClock clock;
     private InMemoryS3 s3;
     private RecaptionConfig config;
     private ArtifactStore store;
@@ -76,48 +53,20 @@ class JobLadderTest {
     private InversionSteps inversions;
     private EditSteps edits;
     private Leases leases;
-    private final AtomicInteger runs = new AtomicInteger();
-    private volatile RuntimeException engineFault;
-    private volatile boolean shutdownDuringRun;
+    private AtomicInteger runs;
 
     @BeforeEach
     void wire() {
-        s3 = new InMemoryS3(clock, ARTIFACTS, UPLOADS);
-        config = TestConfigs.config(Map.of("recaption.input.buckets", UPLOADS,
-                "recaption.jobs.work-dir", work.toString(), "recaption.storage.retry.initial-backoff", "PT0.001S",
-                "recaption.storage.retry.max-backoff", "PT0.002S", "recaption.worker-id", "worker-a",
-                "recaption.edit.requeue-delay", "PT0.2S"));
-        JobLifecycle lifecycle = new JobLifecycle(config, clock);
-        JobMetrics metrics = new JobMetrics(new SimpleMeterRegistry(), lifecycle);
-        StorageHealth health = new StorageHealth(config, metrics, clock);
-        store = new ArtifactStore(s3, config, new ObjectMapper(), health);
-        WorkerIdentity worker = new WorkerIdentity(config);
-        leases = new Leases(store, config, worker, clock);
-        JobEnds ends = new JobEnds(store, config, clock);
-        AttemptRunner attempts = new AttemptRunner(store, new LeaseKeeper(leases, config), worker, config, metrics,
-                new Milestones(), new EngineTurns(metrics, clock), ends);
-        ladder = new JobLadder(store, leases, attempts, ends, config, clock);
-        TestJobEngine engine = new TestJobEngine(Duration.ZERO, Duration.ZERO, Optional.empty(), "test-engine", false) {
-            @Override
-            public InversionManifest invert(Path image, InversionCaption caption, InversionOptions options, Path out,
-                    JobProgress progress) throws JobFailure {
-                runs.incrementAndGet();
-                if (engineFault != null) {
-                    throw engineFault;
-                }
-                if (shutdownDuringRun) {
-                    // shutdown gave up waiting for this job: its next checkpoint abandons it
-                    shutdownDuringRun = false;
-                    RunningJob.onThisThread().cancel();
-                    RunningJob.onThisThread().checkpoint();
-                }
-                return super.invert(image, caption, options, out, progress);
-            }
-        };
-        RequestValidator validator = new RequestValidator(WorkerRules.rules(config));
-        inversions = new InversionSteps(store, validator, engine, new WorkerCaptioner(config), config);
-        edits = new EditSteps(store, validator, engine, config, clock);
-        s3.put(UPLOADS, "uploads/photo.png", TestImages.photo());
+        rig = new LadderRig(work, Map.of());
+        clock = rig.clock;
+        s3 = rig.s3;
+        config = rig.config;
+        store = rig.store;
+        ladder = rig.ladder;
+        inversions = rig.inversions;
+        edits = rig.edits;
+        leases = rig.leases;
+        runs = rig.runs;
     }
 
     @Test
@@ -207,7 +156,7 @@ class JobLadderTest {
 
     @Test
     void anEngineFaultAndAnUnexpectedExceptionEachLeaveTheEventsCodeInTheStatus() {
-        engineFault = new IllegalStateException("a bug in the engine");
+        rig.engineFault = new IllegalStateException("a bug in the engine");
         JobEvent engineFailed = answer(invert("p9", "a cat"));
         assertEquals("ENGINE_ERROR", engineFailed.error().code());
         JobStatus status = status("p9");
@@ -286,7 +235,7 @@ class JobLadderTest {
 
     @Test
     void aJobAbandonedAtShutdownIsQueuedAgainAndItsRedeliveryRunsIt() {
-        shutdownDuringRun = true;
+        rig.shutdownDuringRun = true;
         assertThrows(JobCancelled.class, () -> invert("p15", "a cat"), "left for redelivery: no event");
         JobStatus left = status("p15");
         assertEquals(JobStatus.State.QUEUED, left.state(), "it goes back on the topic, and its status says so: " + left);
@@ -336,9 +285,9 @@ class JobLadderTest {
 
     @Test
     void anEditOfAFailedInversionFailsInversionFailed() {
-        engineFault = new IllegalStateException("a bug in the engine");
+        rig.engineFault = new IllegalStateException("a bug in the engine");
         assertEquals("ENGINE_ERROR", answer(invert("p18", "a cat")).error().code());
-        engineFault = null;
+        rig.engineFault = null;
         JobEvent edit = answer(ladder.process(edits, new WireRequests.Edit("e4", "p18", "a dog", Map.of(), List.of(),
                 null, null, null), job(JobKind.EDIT, "e4")));
         assertEquals("INVERSION_FAILED", edit.error().code());
@@ -435,74 +384,6 @@ class JobLadderTest {
                     "a cat", null, 2.0, null, 1.0, null, null, null)));
         } catch (JobFailure e) {
             throw new AssertionError(e);
-        }
-    }
-
-    /**
-     * A clock that starts at a chosen instant and runs at the machine's pace (the ladder's polls end), moved
-     * ahead at will by {@link #advance}.
-     */
-    static final class TestClock extends Clock {
-        private final Instant start;
-        private final long startNanos = System.nanoTime();
-        private volatile Duration offset = Duration.ZERO;
-
-        TestClock(Instant start) {
-            this.start = start;
-        }
-
-        void advance(Duration by) {
-            offset = offset.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return start.plus(offset).plusNanos(System.nanoTime() - startNanos);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    /** The milestones a job passes, recorded (the CDI event, without a container). */
-    static final class Milestones implements Event<JobMilestone> {
-        final List<JobMilestone> fired = new ArrayList<>();
-
-        @Override
-        public void fire(JobMilestone event) {
-            fired.add(event);
-        }
-
-        @Override
-        public <U extends JobMilestone> CompletionStage<U> fireAsync(U event) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends JobMilestone> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Event<JobMilestone> select(Annotation... qualifiers) {
-            return this;
-        }
-
-        @Override
-        public <U extends JobMilestone> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends JobMilestone> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
         }
     }
 }
