@@ -74,6 +74,14 @@ public class JobLifecycle {
     }
 
     void onShutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        shutDown();
+    }
+
+    /**
+     * Stops taking records, waits up to the grace for the running jobs, and cancels those that do not finish
+     * (their records stay uncommitted and are redelivered).
+     */
+    public void shutDown() {
         accepting.set(false);
         List<RunningJob> jobs = running();
         if (jobs.isEmpty()) {
