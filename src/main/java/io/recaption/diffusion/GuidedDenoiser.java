@@ -10,6 +10,7 @@ public final class GuidedDenoiser {
 
     private final UNet2DConditionModel unet;
     private long evaluations;
+    private long backwards;
 
     public GuidedDenoiser(UNet2DConditionModel unet) {
         this.unet = unet;
@@ -18,6 +19,19 @@ public final class GuidedDenoiser {
     /** UNet evaluations so far, counted per image (a batch of 2 counts 2): the cost measure of a run. */
     public long evaluations() {
         return evaluations;
+    }
+
+    /**
+     * Backward passes through the UNet so far, per image: the cost an optimization adds to {@link #evaluations}
+     * (null-text's gradient of the loss with respect to ∅). Counted by the caller that runs the backward.
+     */
+    public long backwards() {
+        return backwards;
+    }
+
+    /** A backward pass through the last forward of {@code images} images ran. */
+    public void countBackward(long images) {
+        backwards += images;
     }
 
     public UNet2DConditionModel unet() {

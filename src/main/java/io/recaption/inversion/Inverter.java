@@ -27,11 +27,12 @@ public final class Inverter {
     /**
      * An inversion: z_0 and z_T [1, 4, h, w]; ∅ per step [steps, L, d] (index 0 at the noisiest step);
      * direct inversion's offsets [steps, 4, h, w] or null; what the optimization did; the
-     * reconstruction's latent [1, 4, h, w]; seconds per phase; UNet evaluations.
+     * reconstruction's latent [1, 4, h, w]; seconds per phase; UNet forward passes and, apart, backward passes
+     * (per image).
      */
     public record Inversion(NDArray z0, NDArray zT, NDArray nullEmbeddings, NDArray directOffsets,
             int[] innerStepsRun, double[] finalLosses, NDArray reconstructionLatent, Map<String, Double> seconds,
-            long unetEvaluations) {}
+            long unetEvaluations, long unetBackwards) {}
 
     private final StableDiffusion model;
 
@@ -99,7 +100,7 @@ public final class Inverter {
         cond.close();
         emptyNull.close();
         return new Inversion(z0, zT, nullEmbeddings, offsets, innerRun, losses, reconstruction, seconds,
-                denoiser.evaluations());
+                denoiser.evaluations(), denoiser.backwards());
     }
 
     /**

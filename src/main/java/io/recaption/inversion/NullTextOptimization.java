@@ -205,6 +205,7 @@ public final class NullTextOptimization {
             NDArray reconstruction = scheduler.step(eps, t, latent, steps);
             NDArray loss = reconstruction.sub(target).square().mean();
             collector.backward(loss);
+            denoiser.countBackward(latent.getShape().get(0));
             return new NDArray[] {loss.stopGradient(), parameter.getGradient().duplicate(), epsUncond.stopGradient()};
         }
     }

@@ -23,7 +23,7 @@ import java.util.Collections;
  *     is {@code model}
  * @param innerStepsRun Adam steps run per timestep (empty for methods without optimization)
  * @param finalLosses the last loss per timestep
- * @param unetEvaluations UNet forward passes, a backward counted as one more
+ * @param unetEvaluations UNet forward passes, per image (null-text's backward passes are not in it)
  * @param psnr reconstruction against the input, dB
  * @param seconds seconds per phase and {@code total}
  * @param provenance the run that published it (null until a service stamps it)
