@@ -36,6 +36,9 @@ public class Main implements QuarkusApplication {
     static final String CUDA_PROBE_LOGGER = "ai.djl.util.cuda.CudaUtils";
 
     public static void main(String... args) {
+        // before anything else: glibc reads MALLOC_ARENA_MAX only at process start (OneHeap says why it matters)
+        OneHeap.rerunIfNeeded(args);
+        OneHeap.watchLauncher(System.getenv());
         if (args.length > 0 && WEB.equals(args[0])) {
             System.setProperty("quarkus.profile", WEB);
         } else if (args.length == 0 || !SERVE.equals(args[0])) {
