@@ -36,7 +36,8 @@ class EvaluateCommandTest {
         assertEquals(2, json.get("settings").get("steps").asInt());
         assertEquals(1, json.get("settings").get("innerSteps").asInt());
         assertTrue(json.get("reconstruction").get("nullText").get("psnr").isNumber());
-        assertTrue(json.get("editsFromDdim").get("emphasis").get("success").isNumber());
+        assertTrue(json.get("edits").get("ddim").get("emphasis").get("success").isNumber());
+        assertTrue(json.get("edits").get("direct").get("shapeSwap").get("localBlend").get("success").isNumber());
         assertTrue(Files.readString(out.resolve("quality.md")).contains("## Reconstruction"));
         assertTrue(Files.size(out.resolve("contact-sheet.png")) > 0);
         // the bundled captioner by default: its reading of the input and the whole chain

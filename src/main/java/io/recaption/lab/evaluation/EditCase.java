@@ -97,7 +97,8 @@ public record EditCase(EditKind kind, RenderedScene source, RenderedScene target
                 NamedColour background = choices.get(random.nextInt(choices.size()));
                 RenderedScene target = renderer.render(scene.withBackground(background));
                 Mask kept = source.foreground().atLeast(0.999f).erode(BACKGROUND_KEPT_EROSION);
-                yield new EditCase(kind, source, target, -1, target.caption(), Map.of(), List.of(), kept);
+                yield new EditCase(kind, source, target, -1, target.caption(), Map.of(),
+                        List.of(scene.background().word(), background.word(), "background"), kept);
             }
         };
     }

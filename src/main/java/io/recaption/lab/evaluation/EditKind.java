@@ -9,13 +9,13 @@ public enum EditKind {
     /** One shape's kind word swapped for another kind. */
     SHAPE_SWAP("shapeSwap", true),
     /** The background's colour word swapped for a colour no shape has. */
-    BACKGROUND_SWAP("backgroundSwap", false),
+    BACKGROUND_SWAP("backgroundSwap", true),
     /** "big" or "small" added before a medium shape (medium is the size the grammar leaves unsaid). */
     ADDED_ADJECTIVE("addedAdjective", true),
     /** Emphasis up: the same caption with one shape's colour word weighted ×{@link EditCase#EMPHASIS_FACTOR}. */
-    EMPHASIS("emphasis", false),
+    EMPHASIS("emphasis", true),
     /** Emphasis down: the same caption with one shape's colour word weighted ×{@link EditCase#EMPHASIS_DOWN_FACTOR}. */
-    EMPHASIS_DOWN("emphasisDown", false);
+    EMPHASIS_DOWN("emphasisDown", true);
 
     private final String key;
     private final boolean localBlend;
@@ -29,7 +29,11 @@ public enum EditKind {
         return key;
     }
 
-    /** Whether the edit is also run with a LocalBlend on the edited shape's words (the shape edits). */
+    /**
+     * Whether the edit is also run with a LocalBlend: on the edited shape's kind word(s) for the shape edits and the
+     * emphasis edits, on the background's old and new colour words and "background" for the background swap (its
+     * mask is then the background: what it leaves out, the shapes, is kept from the photo). Every kind has one now.
+     */
     public boolean localBlend() {
         return localBlend;
     }

@@ -48,9 +48,10 @@ import java.util.function.Consumer;
  * Reconstructions: {@code vae} = decode(encode mean); {@code ddim} = DDIM inversion, then sampling
  * from z_T with the empty caption's embedding as ∅ at the guidance (null-text inversion with no inner
  * steps); {@code negativePrompt}, {@code direct}, {@code nullText}, {@code globalNullText} = the
- * {@link Inverter}'s methods. Edits ({@link EditKind}, derived by {@link EditCase}) are rendered by the
- * {@link Editor} from the null-text inversion ({@code edits}) and from the plain DDIM one
- * ({@code editsFromDdim}), the shape edits also with a LocalBlend on the shape's kind word(s), and
+ * {@link Inverter}'s methods, each timed and its UNet passes and peak memory recorded
+ * ({@link QualityReport.Cost}). Edits ({@link EditKind}, derived by {@link EditCase}) are rendered by the
+ * {@link Editor} from every inversion ({@link QualityReport#INVERSIONS}: what a user choosing a method gets), the
+ * shape edits also with a LocalBlend on the shape's kind word(s), and
  * judged by the {@link EditJudge}.
  *
  * <p>Text to image: z_T drawn from a normal distribution seeded by the seed and the index, sampled
@@ -187,16 +188,16 @@ public final class QualityEvaluation {
             row.add(vae);
 
             Map<String, Inverter.Inversion> inversions = new LinkedHashMap<>();
-            inversions.put("ddim", inverter.invert(pixels, caption,
-                    inversion.withMethod(InversionMethod.NULL_TEXT).withInnerSteps(0), ProgressListener.NONE));
-            inversions.put("negativePrompt", inverter.invert(pixels, caption,
-                    inversion.withMethod(InversionMethod.NEGATIVE_PROMPT), ProgressListener.NONE));
-            inversions.put("direct", inverter.invert(pixels, caption, inversion.withMethod(InversionMethod.DIRECT),
-                    ProgressListener.NONE));
-            inversions.put("nullText", inverter.invert(pixels, caption,
-                    inversion.withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE));
-            inversions.put("globalNullText", inverter.invert(pixels, caption,
-                    inversion.withMethod(InversionMethod.GLOBAL_NULL_TEXT), ProgressListener.NONE));
+            Map<String, QualityReport.Cost> costs = new LinkedHashMap<>();
+            for (String method : QualityReport.INVERSIONS) {
+                PeakMemory.reset();
+                long invertStart = System.nanoTime();
+                Inverter.Inversion result = inverter.invert(pixels, caption, settingsOf(method, inversion),
+                        ProgressListener.NONE);
+                costs.put(method, new QualityReport.Cost(result.unetEvaluations(), result.unetBackwards(),
+                        (System.nanoTime() - invertStart) / 1e9, PeakMemory.peakMegabytes()));
+                inversions.put(method, result);
+            }
             inversions.forEach((method, result) -> {
                 BufferedImage image = ImageFiles.toImage(model.decode(result.reconstructionLatent()));
                 reconstruction.put(method, score(input, RgbImage.of(image)));
@@ -204,15 +205,13 @@ public final class QualityEvaluation {
             });
 
             List<EditCase> cases = edits(index, scene);
-            Map<String, Inverter.Inversion> sources = Map.of(QualityReport.FROM_NULL_TEXT, inversions.get("nullText"),
-                    QualityReport.FROM_DDIM, inversions.get("ddim"));
-            for (String source : List.of(QualityReport.FROM_NULL_TEXT, QualityReport.FROM_DDIM)) {
+            for (String source : QualityReport.INVERSIONS) {
                 Map<String, QualityReport.EditOutcome> outcomes = new LinkedHashMap<>();
                 for (EditCase edit : cases) {
                     for (boolean blend : edit.kind().localBlend() ? List.of(false, true) : List.of(false)) {
-                        BufferedImage image = render(inverter, sources.get(source), edit, blend);
+                        BufferedImage image = render(inverter, inversions.get(source), edit, blend);
                         outcomes.put(QualityReport.variant(edit.kind(), blend), judged(edit, input, RgbImage.of(image)));
-                        if (source.equals(QualityReport.FROM_NULL_TEXT) && !blend) {
+                        if (source.equals(QualityReport.NULL_TEXT) && !blend) {
                             row.add(image);
                         }
                     }
@@ -221,9 +220,10 @@ public final class QualityEvaluation {
             }
             QualityReport.TextToImage textToImage = textToImage(index, scene, caption, manager, row);
             QualityReport.Captioning captioning = captioner == null ? null
-                    : captioning(scene, inputImage, input, pixels, inverter, inversions.get("nullText"),
+                    : captioning(scene, inputImage, input, pixels, inverter, inversions.get(QualityReport.NULL_TEXT),
                             cases.stream().filter(e -> e.kind() == EditKind.COLOUR_SWAP).findFirst().orElseThrow());
-            return new QualityReport.ImageResult(index, scene.caption(), reconstruction, edits, textToImage, captioning);
+            return new QualityReport.ImageResult(index, scene.caption(), reconstruction, costs, edits, textToImage,
+                    captioning);
         }
     }
 
@@ -270,6 +270,18 @@ public final class QualityEvaluation {
     private QualityReport.EditOutcome judged(EditCase edit, RgbImage input, RgbImage edited) {
         return new QualityReport.EditOutcome(edit.editedCaption(), judge.success(edit, edited),
                 EditJudge.keptPsnr(edit, input, edited), EditJudge.keptSsim(edit, input, edited));
+    }
+
+    /** The settings of one of {@link QualityReport#INVERSIONS}. */
+    static InversionSettings settingsOf(String method, InversionSettings base) {
+        return switch (method) {
+            case "ddim" -> base.withMethod(InversionMethod.NULL_TEXT).withInnerSteps(0);
+            case "negativePrompt" -> base.withMethod(InversionMethod.NEGATIVE_PROMPT);
+            case "direct" -> base.withMethod(InversionMethod.DIRECT);
+            case QualityReport.NULL_TEXT -> base.withMethod(InversionMethod.NULL_TEXT);
+            case "globalNullText" -> base.withMethod(InversionMethod.GLOBAL_NULL_TEXT);
+            default -> throw new IllegalArgumentException("no inversion method " + method);
+        };
     }
 
     private InversionSettings inversionSettings() {

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,11 +23,22 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
     /** The reconstruction methods, in table order. */
     public static final List<String> METHODS = List.of("vae", "ddim", "negativePrompt", "direct", "nullText",
             "globalNullText");
-    /** Keys of the edits' two sources. */
-    public static final String FROM_NULL_TEXT = "edits";
-    public static final String FROM_DDIM = "editsFromDdim";
+    /**
+     * The inversions edits are made from, in table order: every method but the VAE's round trip ({@code ddim} is
+     * null-text inversion with no inner steps, the unconditional branch the empty caption's embedding).
+     */
+    public static final List<String> INVERSIONS = METHODS.subList(1, METHODS.size());
+    /** The product's method, the first the markdown names. */
+    public static final String NULL_TEXT = "nullText";
     /** The key suffix of an edit run with LocalBlend. */
     public static final String LOCAL_BLEND = "localBlend";
+
+    /**
+     * What one inversion cost: UNet forward passes and backward passes per image (a batch of 2 counts 2; the
+     * reconstruction's sampling included, as in the product's {@code invert}), wall seconds, and the process's
+     * peak resident set during it in MiB ({@link PeakMemory}; −1 where Linux could not say).
+     */
+    public record Cost(long unetForwards, long unetBackwards, double seconds, long peakRssMb) {}
 
     public record Score(double psnr, double ssim) {}
 
@@ -36,11 +46,11 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
     public record EditOutcome(String caption, boolean success, double keptPsnr, double keptSsim) {}
 
     /**
-     * One image: its caption, every method's reconstruction score, and the edits from each source
-     * ({@link #FROM_NULL_TEXT}, {@link #FROM_DDIM}) by variant key ("colourSwap", "colourSwap/localBlend"), and
-     * the captioner's reading and chain (null when the evaluation ran without a captioner).
+     * One image: its caption, every method's reconstruction score, each inversion's cost, and the edits from each
+     * inversion ({@link #INVERSIONS}) by variant key ("colourSwap", "colourSwap/localBlend"), and the captioner's
+     * reading and chain (null when the evaluation ran without a captioner).
      */
-    public record ImageResult(long index, String caption, Map<String, Score> reconstruction,
+    public record ImageResult(long index, String caption, Map<String, Score> reconstruction, Map<String, Cost> costs,
             Map<String, Map<String, EditOutcome>> edits, TextToImage textToImage, Captioning captioning) {}
 
     /**
@@ -89,7 +99,28 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
                 mean(images.stream().mapToDouble(i -> i.reconstruction().get(method).ssim()).toArray()));
     }
 
-    /** Success rate and kept-region means of one edit variant from one source, over the images. */
+    /** Mean cost of one inversion by {@code method} over the images; the peak is the largest. */
+    public Cost cost(String method) {
+        List<Cost> costs = images.stream().map(i -> i.costs().get(method)).toList();
+        return new Cost(Math.round(costs.stream().mapToLong(Cost::unetForwards).average().orElse(0)),
+                Math.round(costs.stream().mapToLong(Cost::unetBackwards).average().orElse(0)),
+                costs.stream().mapToDouble(Cost::seconds).average().orElse(Double.NaN),
+                costs.stream().mapToLong(Cost::peakRssMb).max().orElse(-1));
+    }
+
+    /** All edit variant keys, in table order: each kind, then its LocalBlend variant where it has one. */
+    public static List<String> variants() {
+        List<String> variants = new java.util.ArrayList<>();
+        for (EditKind kind : EditKind.values()) {
+            variants.add(variant(kind, false));
+            if (kind.localBlend()) {
+                variants.add(variant(kind, true));
+            }
+        }
+        return List.copyOf(variants);
+    }
+
+    /** Success rate and kept-region means of one edit variant from one inversion, over the images. */
     public EditScore edit(String source, String variant) {
         List<EditOutcome> outcomes = images.stream().map(i -> i.edits().get(source).get(variant)).toList();
         return new EditScore(outcomes.stream().filter(EditOutcome::success).count() / (double) outcomes.size(),
@@ -127,8 +158,13 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
             number(m, "psnr", score.psnr());
             number(m, "ssim", score.ssim());
         }
-        for (String source : List.of(FROM_NULL_TEXT, FROM_DDIM)) {
-            ObjectNode edits = root.putObject(source);
+        ObjectNode costs = root.putObject("costs");
+        for (String method : INVERSIONS) {
+            costFields(costs.putObject(method), cost(method));
+        }
+        ObjectNode allEdits = root.putObject("edits");
+        for (String source : INVERSIONS) {
+            ObjectNode edits = allEdits.putObject(source);
             for (EditKind kind : EditKind.values()) {
                 ObjectNode k = edits.putObject(kind.key());
                 editFields(k, edit(source, variant(kind, false)));
@@ -165,6 +201,8 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
                 number(m, "psnr", score.psnr());
                 number(m, "ssim", score.ssim());
             });
+            ObjectNode c0 = i.putObject("costs");
+            image.costs().forEach((method, cost) -> costFields(c0.putObject(method), cost));
             ObjectNode t = i.putObject("textToImage");
             t.put("match", image.textToImage().match());
             t.put("background", image.textToImage().background());
@@ -185,8 +223,9 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
                 number(o, "keptPsnr", chain.keptPsnr());
                 number(o, "keptSsim", chain.keptSsim());
             }
+            ObjectNode imageEdits = i.putObject("edits");
             image.edits().forEach((source, variants) -> {
-                ObjectNode e = i.putObject(source);
+                ObjectNode e = imageEdits.putObject(source);
                 variants.forEach((variant, outcome) -> {
                     ObjectNode o = e.putObject(variant);
                     o.put("caption", outcome.caption());
@@ -203,14 +242,21 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
         }
     }
 
-    private static void editFields(ObjectNode node, EditScore score) {
+    static void costFields(ObjectNode node, Cost cost) {
+        node.put("unetForwards", cost.unetForwards());
+        node.put("unetBackwards", cost.unetBackwards());
+        number(node, "seconds", cost.seconds());
+        node.put("peakRssMb", cost.peakRssMb());
+    }
+
+    static void editFields(ObjectNode node, EditScore score) {
         number(node, "success", score.success());
         number(node, "keptPsnr", score.keptPsnr());
         number(node, "keptSsim", score.keptSsim());
         node.put("count", score.count());
     }
 
-    private static void number(ObjectNode node, String name, double value) {
+    static void number(ObjectNode node, String name, double value) {
         if (Double.isFinite(value)) {
             node.put(name, value);
         } else {
@@ -234,32 +280,33 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
                 + " scene.\n\n| match (all) | background | shape colours | shape kinds |\n| --- | --- | --- | --- |\n");
         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", fmt(rates[0], 2), fmt(rates[1], 2),
                 fmt(rates[2], 2), fmt(rates[3], 2)));
-        Map<String, String> titles = new LinkedHashMap<>();
-        titles.put(FROM_NULL_TEXT, "Edits from a null-text inversion");
-        titles.put(FROM_DDIM, "Edits from plain DDIM inversion");
-        titles.forEach((source, title) -> {
-            md.append("\n## ").append(title).append(" (`").append(source).append("`)\n\n");
-            md.append("| edit | success | kept PSNR (dB) | kept SSIM | with LocalBlend: success | kept PSNR (dB) | kept SSIM |\n");
-            md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
-            for (EditKind kind : EditKind.values()) {
-                EditScore plain = edit(source, variant(kind, false));
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", kind.key(), fmt(plain.success(), 2),
-                        fmt(plain.keptPsnr(), 2), fmt(plain.keptSsim(), 3)));
-                if (kind.localBlend()) {
-                    EditScore blend = edit(source, variant(kind, true));
-                    md.append(String.format(Locale.ROOT, " %s | %s | %s |%n", fmt(blend.success(), 2),
-                            fmt(blend.keptPsnr(), 2), fmt(blend.keptSsim(), 3)));
-                } else {
-                    md.append(" — | — | — |\n");
-                }
+        md.append("\n## Cost of one inversion\n\nUNet passes per image (a batch of 2 counts 2, the reconstruction's"
+                + " sampling included), wall seconds (mean), the process's peak RSS during it (largest).\n\n"
+                + "| method | UNet forward | UNet backward | seconds | peak RSS (MiB) |\n| --- | --- | --- | --- | --- |\n");
+        for (String method : INVERSIONS) {
+            Cost cost = cost(method);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %d |%n", method, cost.unetForwards(),
+                    cost.unetBackwards(), fmt(cost.seconds(), 2), cost.peakRssMb()));
+        }
+        md.append("\n## Edits from each inversion\n\nSuccess, and the kept region's PSNR (dB) in brackets; `+LB`: with"
+                + " LocalBlend on the edited shape's words.\n\n| edit |");
+        INVERSIONS.forEach(m -> md.append(' ').append(m).append(" |"));
+        md.append("\n| ---").append(" | ---".repeat(INVERSIONS.size())).append(" |\n");
+        for (String variant : variants()) {
+            md.append("| ").append(variant.replace("/" + LOCAL_BLEND, " +LB")).append(" |");
+            for (String method : INVERSIONS) {
+                EditScore score = edit(method, variant);
+                md.append(' ').append(fmt(score.success(), 2)).append(" (").append(fmt(score.keptPsnr(), 1))
+                        .append(") |");
             }
-        });
+            md.append('\n');
+        }
         if (hasCaptioning()) {
             md.append("\n## Captioning\n\nThe captioner (").append(captioner).append(") on each input, its caption parsed"
                     + " by the grammar and read against the scene:\n\n");
             md.append(CaptioningEvaluation.table(captioningRates()));
             EditScore chain = captionChain();
-            EditScore truth = edit(FROM_NULL_TEXT, variant(EditKind.COLOUR_SWAP, false));
+            EditScore truth = edit(NULL_TEXT, variant(EditKind.COLOUR_SWAP, false));
             md.append("\nThe whole chain: caption from the captioner, null-text inversion with it, the colour swap on its"
                     + " words, judged by the detectors (beside the same swap from the true caption):\n\n"
                     + "| colour swap from | success | kept PSNR (dB) | kept SSIM |\n| --- | --- | --- | --- |\n");
@@ -282,7 +329,7 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
         return md.toString();
     }
 
-    private static String fmt(double value, int decimals) {
+    static String fmt(double value, int decimals) {
         if (Double.isNaN(value)) {
             return "n/a";
         }
@@ -300,7 +347,7 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
         ImageIO.write(contactSheet, "png", dir.resolve("contact-sheet.png").toFile());
     }
 
-    private static double mean(double[] values) {
+    static double mean(double[] values) {
         double sum = 0;
         for (double v : values) {
             sum += v;

@@ -64,9 +64,19 @@ class QualityEvaluationTest {
             assertTrue(m.get("psnr").isNumber() && psnr > 0 && psnr < 100, method + " psnr " + psnr);
             assertTrue(m.get("ssim").isNumber() && ssim >= -1 && ssim <= 1, method + " ssim " + ssim);
         }
-        for (String source : new String[] {"edits", "editsFromDdim"}) {
+        for (String source : QualityReport.INVERSIONS) {
+            JsonNode cost = json.get("costs").get(source);
+            assertTrue(cost.get("unetForwards").asLong() > 0 && cost.get("seconds").asDouble() > 0, source + cost);
+            assertTrue(cost.get("peakRssMb").asLong() > 0, source + cost);
+            // only the optimizing methods run the UNet backwards, at most once per inner step (early stop)
+            long backwards = cost.get("unetBackwards").asLong();
+            if (source.equals("nullText") || source.equals("globalNullText")) {
+                assertTrue(backwards > 0 && backwards <= settings.steps() * settings.innerSteps(), source + cost);
+            } else {
+                assertEquals(0, backwards, source);
+            }
             for (EditKind kind : EditKind.values()) {
-                JsonNode k = json.get(source).get(kind.key());
+                JsonNode k = json.get("edits").get(source).get(kind.key());
                 assertNotNull(k, source + "." + kind.key());
                 checkEdit(source + "." + kind.key(), k);
                 if (kind.localBlend()) {
@@ -155,7 +165,10 @@ class QualityEvaluationTest {
         for (EditKind kind : EditKind.values()) {
             assertTrue(md.contains("| " + kind.key() + " | "), kind.key());
         }
-        assertTrue(md.contains("(`edits`)") && md.contains("(`editsFromDdim`)"), md);
+        assertTrue(md.contains("## Cost of one inversion") && md.contains("## Edits from each inversion"), md);
+        for (String method : QualityReport.INVERSIONS) {
+            assertTrue(md.contains(" " + method + " |"), method);
+        }
     }
 
     @Test
