@@ -90,7 +90,8 @@ COPY --from=app /quarkus-app/quarkus/ /app/quarkus/
 # override) and every other scratch file under /tmp, the one writable path under a read-only root.
 # MALLOC_ARENA_MAX=1: one glibc heap for every thread, read only when the process starts. The JNI threads'
 # own heaps would map and unmap each tensor over 64 MB on every op (page faults: a real-size UNet forward +
-# backward 18.8 -> 11.3 s on CPU; HostMemory, README "Real size").
+# backward 18.8 -> 11.3 s on CPU; HostMemory, README "Real size"). Set here, the application needs no re-run
+# of itself to get it (OneHeap re-runs a model command started without it).
 ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/lib \
     PYTORCH_VERSION=${PYTORCH_VERSION} \
     PYTORCH_FLAVOR=${TORCH_FLAVOR} \

@@ -32,8 +32,9 @@ import java.util.Map;
  * {@code M_MMAP_MAX} says, unmapping it when freed; the JVM's threads, which make every JNI call, have such heaps.
  * So without the variable each activation over 64 MB is still faulted in afresh on every op (SD 1.5 at 512²,
  * float32: UNet forward + backward 18.8 → 11.3 s, VAE decode 16.8 → 10.2 s with it). glibc reads it only when the
- * process starts: the image sets it (Dockerfile), README's real-size commands set it, and {@link #configure} says
- * when it is missing.
+ * process starts: every model command re-runs itself with it where it is missing ({@code io.recaption.OneHeap}),
+ * the image sets it (Dockerfile), and {@link #configure} says when it is missing all the same (the user turned the
+ * re-run off).
  *
  * <p>Memory kept is memory that must fit the next phase: the VAE's pixel-sized blocks rarely fit the holes the
  * UNet's left, so {@link #releaseFreeMemory} gives the heap back around each VAE call (peak RSS of the 512²
