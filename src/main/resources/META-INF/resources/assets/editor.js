@@ -56,15 +56,40 @@ async function loadSettings() {
   try {
     const settings = await api('GET', 'api/settings');
     state.modelCaptions = settings.modelCaptions === true;
+    state.inversion = settings.inversion || null;
   } catch (e) {
     state.modelCaptions = false; // the safe reading: ask for a caption
+    state.inversion = null;
   }
+  if (state.inversion) $('method').value = state.inversion.defaultMethod;
+  showMethodCost();
   if (state.modelCaptions) {
     $('caption-label').textContent = 'Describe the photo in words, or leave it empty: a captioning model writes the caption, and you edit it below';
   }
 }
 
 // ---- 2. inversion ----
+
+/**
+ * The chosen method's cost beside it, in UNet evaluations at the steps entered (or the workers' defaults), and how
+ * many times the cheapest method's that is: the same count the workers' budget check makes (api/settings).
+ */
+function showMethodCost() {
+  const out = $('method-cost');
+  const inv = state.inversion;
+  if (!inv) { out.textContent = ''; return; }
+  const steps = $('steps').value ? Number($('steps').value) : inv.defaultSteps;
+  const inner = $('inner-steps').value ? Number($('inner-steps').value) : inv.defaultInnerSteps;
+  const cost = (m) => steps * (m.perStep + m.perInnerStep * inner);
+  const chosen = inv.methods.find(m => m.method === $('method').value);
+  if (!chosen) { out.textContent = ''; return; }
+  const cheapest = Math.min(...inv.methods.map(cost));
+  const passes = cost(chosen);
+  let text = '≈ ' + passes.toLocaleString('en') + ' UNet passes';
+  if (cheapest > 0 && passes > cheapest) text += ' (' + (passes / cheapest).toFixed(1) + '× the cheapest)';
+  if (passes > inv.maxUnetEvaluations) text += ' — over the workers’ limit of ' + inv.maxUnetEvaluations.toLocaleString('en');
+  out.textContent = text;
+}
 
 async function invert() {
   const caption = $('caption').value.trim();
@@ -73,6 +98,7 @@ async function invert() {
   const options = {};
   if ($('steps').value) options.steps = Number($('steps').value);
   if ($('inner-steps').value) options.innerSteps = Number($('inner-steps').value);
+  options.method = $('method').value;
   say('');
   try {
     // an empty caption is left to the workers' captioning model (the page offers it only when the editor says so)
@@ -283,6 +309,10 @@ function wire() {
     if (file) upload(file, file.name);
   });
   $('invert').addEventListener('click', invert);
+  for (const id of ['method', 'steps', 'inner-steps']) {
+    $(id).addEventListener('input', showMethodCost);
+    $(id).addEventListener('change', showMethodCost);
+  }
   $('render').addEventListener('click', render);
   $('edited-caption').addEventListener('input', renderWords);
   $('cross-replace').addEventListener('input', () => percent('cross-replace'));

@@ -28,6 +28,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -88,10 +89,24 @@ class EditorBrowserTest {
         click("invert");
         waitForMessage("Type the photo’s caption first");
         browser.findElement(By.id("caption")).sendKeys(CAPTION);
+        // each method's cost beside the choice, in UNet passes at the steps entered: 20 steps here
+        browser.findElement(By.cssSelector("details summary")).click();
+        WebElement method = browser.findElement(By.id("method"));
+        assertEquals("null-text", method.getAttribute("value"), "the workers' default method is chosen");
+        browser.findElement(By.id("steps")).sendKeys("20");
+        browser.findElement(By.id("inner-steps")).sendKeys("10");
+        // null-text: 20 × (5 + 3 × 10) = 700; the cheapest, negative prompt: 20 × 3 = 60
+        methodCostReads("≈ 700 UNet passes (11.7× the cheapest)");
+        new Select(method).selectByValue("negative-prompt");
+        methodCostReads("≈ 60 UNet passes");
+        new Select(method).selectByValue("direct");
+        methodCostReads("≈ 100 UNet passes (1.7× the cheapest)");
         click("invert");
         until(d -> imageLoaded("reconstruction"));
         until(d -> d.findElement(By.id("invert-label")).getText().contains("done · 100 %"));
         assertTrue(browser.findElement(By.id("psnr")).getText().matches("\\d+\\.\\d\\d"), "PSNR shown");
+        JsonNode inversion = json(new ApiClient(base.toURI()).get(historyPath().replace("/edits", "")), 200);
+        assertEquals("direct", inversion.path("result").path("method").asText(), "the chosen method was sent: " + inversion);
 
         WebElement edited = browser.findElement(By.id("edited-caption"));
         assertEquals(CAPTION, edited.getAttribute("value"), "the editor starts from the photo's caption");
@@ -122,6 +137,15 @@ class EditorBrowserTest {
         assertEquals("2", browser.findElement(By.cssSelector("input[type=range][data-word=red]")).getAttribute("value"));
         assertTrue(browser.findElement(By.cssSelector("input[type=checkbox][data-word=triangle]")).isSelected());
         waitForMessage("Restored the settings");
+    }
+
+    private void methodCostReads(String expected) {
+        try {
+            until(d -> d.findElement(By.id("method-cost")).getText().equals(expected));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the cost beside the method reads \"" + browser.findElement(By.id("method-cost"))
+                    .getText() + "\", expected \"" + expected + "\"", e);
+        }
     }
 
     private String historyPath() {
