@@ -15,6 +15,7 @@ import io.recaption.editing.EditSettings;
 import io.recaption.inversion.InversionMethod;
 import io.recaption.inversion.InversionSettings;
 import io.recaption.model.nn.HostMemory;
+import io.recaption.model.nn.ProcessMemory;
 import io.recaption.model.nn.Scope;
 import io.recaption.pipeline.Recaptioner;
 import java.awt.image.BufferedImage;

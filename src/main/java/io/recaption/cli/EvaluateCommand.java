@@ -7,6 +7,7 @@ import io.recaption.lab.evaluation.MethodComparison;
 import io.recaption.lab.evaluation.QualityEvaluation;
 import io.recaption.lab.evaluation.QualityReport;
 import io.recaption.model.blip.BlipCaptioner;
+import io.recaption.model.nn.ProcessMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import io.recaption.artifacts.ImageFiles;
 import io.recaption.diffusion.StableDiffusion;
 import io.recaption.inversion.InversionMethod;
 import io.recaption.inversion.InversionSettings;
+import io.recaption.model.nn.ProcessMemory;
 import io.recaption.pipeline.InversionCaption;
 import io.recaption.pipeline.InversionManifest;
 import io.recaption.pipeline.Manifests;

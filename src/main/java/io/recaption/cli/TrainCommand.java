@@ -3,6 +3,7 @@ package io.recaption.cli;
 import io.recaption.lab.training.CaptionerFolder;
 import io.recaption.lab.training.CaptionerTraining;
 import io.recaption.lab.training.ShapesModelTraining;
+import io.recaption.model.nn.ProcessMemory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -309,10 +309,9 @@ function wire() {
     if (file) upload(file, file.name);
   });
   $('invert').addEventListener('click', invert);
-  for (const id of ['method', 'steps', 'inner-steps']) {
-    $(id).addEventListener('input', showMethodCost);
-    $(id).addEventListener('change', showMethodCost);
-  }
+  // a select reports a choice as 'change'; the number fields report each keystroke as 'input'
+  $('method').addEventListener('change', showMethodCost);
+  for (const id of ['steps', 'inner-steps']) $(id).addEventListener('input', showMethodCost);
   $('render').addEventListener('click', render);
   $('edited-caption').addEventListener('input', renderWords);
   $('cross-replace').addEventListener('input', () => percent('cross-replace'));

@@ -77,12 +77,8 @@ public record MethodComparison(List<QualityReport> seeds) {
 
     /** The cost of one inversion by {@code method}, means over every scene (the peak: the largest). */
     public QualityReport.Cost cost(String method) {
-        List<QualityReport.Cost> all = seeds.stream().flatMap(r -> r.images().stream())
-                .map(i -> i.costs().get(method)).toList();
-        return new QualityReport.Cost(Math.round(all.stream().mapToLong(QualityReport.Cost::unetForwards).average()
-                .orElse(0)), Math.round(all.stream().mapToLong(QualityReport.Cost::unetBackwards).average().orElse(0)),
-                all.stream().mapToDouble(QualityReport.Cost::seconds).average().orElse(Double.NaN),
-                all.stream().mapToLong(QualityReport.Cost::peakRssMb).max().orElse(-1));
+        return QualityReport.Cost.mean(seeds.stream().flatMap(r -> r.images().stream())
+                .map(i -> i.costs().get(method)).toList());
     }
 
     private Spread spread(ToDoubleFunction<QualityReport.ImageResult> figure) {

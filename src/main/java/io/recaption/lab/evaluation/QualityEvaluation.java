@@ -31,6 +31,7 @@ import io.recaption.lab.shapes.ShapeSize;
 import io.recaption.model.blip.BlipCaptioner;
 import io.recaption.model.blip.CaptionOptions;
 import io.recaption.model.nn.Precision;
+import io.recaption.model.nn.ProcessMemory;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -190,12 +191,12 @@ public final class QualityEvaluation {
             Map<String, Inverter.Inversion> inversions = new LinkedHashMap<>();
             Map<String, QualityReport.Cost> costs = new LinkedHashMap<>();
             for (String method : QualityReport.INVERSIONS) {
-                PeakMemory.reset();
+                ProcessMemory.resetPeak();
                 long invertStart = System.nanoTime();
                 Inverter.Inversion result = inverter.invert(pixels, caption, settingsOf(method, inversion),
                         ProgressListener.NONE);
                 costs.put(method, new QualityReport.Cost(result.unetEvaluations(), result.unetBackwards(),
-                        (System.nanoTime() - invertStart) / 1e9, PeakMemory.peakMegabytes()));
+                        (System.nanoTime() - invertStart) / 1e9, ProcessMemory.peakResidentMegabytes()));
                 inversions.put(method, result);
             }
             inversions.forEach((method, result) -> {
@@ -208,7 +209,7 @@ public final class QualityEvaluation {
             for (String source : QualityReport.INVERSIONS) {
                 Map<String, QualityReport.EditOutcome> outcomes = new LinkedHashMap<>();
                 for (EditCase edit : cases) {
-                    for (boolean blend : edit.kind().localBlend() ? List.of(false, true) : List.of(false)) {
+                    for (boolean blend : List.of(false, true)) {
                         BufferedImage image = render(inverter, inversions.get(source), edit, blend);
                         outcomes.put(QualityReport.variant(edit.kind(), blend), judged(edit, input, RgbImage.of(image)));
                         if (source.equals(QualityReport.NULL_TEXT) && !blend) {

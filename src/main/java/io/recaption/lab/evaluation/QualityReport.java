@@ -36,9 +36,18 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
     /**
      * What one inversion cost: UNet forward passes and backward passes per image (a batch of 2 counts 2; the
      * reconstruction's sampling included, as in the product's {@code invert}), wall seconds, and the process's
-     * peak resident set during it in MiB ({@link PeakMemory}; −1 where Linux could not say).
+     * peak resident set during it in MiB ({@link io.recaption.model.nn.ProcessMemory}; −1 where Linux could not say).
      */
-    public record Cost(long unetForwards, long unetBackwards, double seconds, long peakRssMb) {}
+    public record Cost(long unetForwards, long unetBackwards, double seconds, long peakRssMb) {
+
+        /** The mean of {@code costs} (passes rounded to whole passes); the peak is the largest of theirs. */
+        public static Cost mean(List<Cost> costs) {
+            return new Cost(Math.round(costs.stream().mapToLong(Cost::unetForwards).average().orElse(0)),
+                    Math.round(costs.stream().mapToLong(Cost::unetBackwards).average().orElse(0)),
+                    costs.stream().mapToDouble(Cost::seconds).average().orElse(Double.NaN),
+                    costs.stream().mapToLong(Cost::peakRssMb).max().orElse(-1));
+        }
+    }
 
     public record Score(double psnr, double ssim) {}
 
@@ -101,21 +110,15 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
 
     /** Mean cost of one inversion by {@code method} over the images; the peak is the largest. */
     public Cost cost(String method) {
-        List<Cost> costs = images.stream().map(i -> i.costs().get(method)).toList();
-        return new Cost(Math.round(costs.stream().mapToLong(Cost::unetForwards).average().orElse(0)),
-                Math.round(costs.stream().mapToLong(Cost::unetBackwards).average().orElse(0)),
-                costs.stream().mapToDouble(Cost::seconds).average().orElse(Double.NaN),
-                costs.stream().mapToLong(Cost::peakRssMb).max().orElse(-1));
+        return Cost.mean(images.stream().map(i -> i.costs().get(method)).toList());
     }
 
-    /** All edit variant keys, in table order: each kind, then its LocalBlend variant where it has one. */
+    /** All edit variant keys, in table order: each kind, then its LocalBlend variant. */
     public static List<String> variants() {
         List<String> variants = new java.util.ArrayList<>();
         for (EditKind kind : EditKind.values()) {
             variants.add(variant(kind, false));
-            if (kind.localBlend()) {
-                variants.add(variant(kind, true));
-            }
+            variants.add(variant(kind, true));
         }
         return List.copyOf(variants);
     }
@@ -168,9 +171,7 @@ public record QualityReport(EvaluationSettings settings, String model, String ca
             for (EditKind kind : EditKind.values()) {
                 ObjectNode k = edits.putObject(kind.key());
                 editFields(k, edit(source, variant(kind, false)));
-                if (kind.localBlend()) {
-                    editFields(k.putObject(LOCAL_BLEND), edit(source, variant(kind, true)));
-                }
+                editFields(k.putObject(LOCAL_BLEND), edit(source, variant(kind, true)));
             }
         }
         double[] rates = textToImageRates();

@@ -79,9 +79,7 @@ class QualityEvaluationTest {
                 JsonNode k = json.get("edits").get(source).get(kind.key());
                 assertNotNull(k, source + "." + kind.key());
                 checkEdit(source + "." + kind.key(), k);
-                if (kind.localBlend()) {
-                    checkEdit(source + "." + kind.key() + ".localBlend", k.get("localBlend"));
-                }
+                checkEdit(source + "." + kind.key() + ".localBlend", k.get("localBlend"));
             }
         }
         for (String key : new String[] {"match", "background", "colour", "shape"}) {
