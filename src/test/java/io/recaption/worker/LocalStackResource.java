@@ -3,7 +3,10 @@ package io.recaption.worker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Points the worker under test at the shared local stack (real Kafka, real S3 protocol). */
+/**
+ * Points the worker under test at the shared local stack (real Kafka, real S3 protocol), and stops that stack with
+ * the application: the next application's tests are another class loader's, with a stack of their own.
+ */
 public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
@@ -13,6 +16,6 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        // the shared stack outlives one application start; the JVM's exit stops it
+        SharedStack.stop();
     }
 }

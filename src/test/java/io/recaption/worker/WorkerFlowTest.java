@@ -196,7 +196,7 @@ class WorkerFlowTest {
     void anInputWithoutAnETagIsInvertedReplayedAndEdited() throws Exception {
         String id = Requests.newId("no-etag");
         String key = "uploads/flow/" + id + ".png";
-        Path stored = Path.of("target", "local-stack-run", "s3", "data", SharedStack.UPLOADS_BUCKET).resolve(key);
+        Path stored = SharedStack.workDir().resolve("s3").resolve("data").resolve(SharedStack.UPLOADS_BUCKET).resolve(key);
         Files.createDirectories(stored.getParent());
         Files.write(stored, TestImages.photo());
         String etag = s3.headObject(b -> b.bucket(SharedStack.UPLOADS_BUCKET).key(key)).eTag();
