@@ -43,6 +43,10 @@ public class EditCommand implements Callable<Integer> {
     @Option(names = "--blend", description = "WORD: keep the image outside what WORD attends to (LocalBlend; repeatable)")
     List<String> blend = new ArrayList<>();
 
+    @Option(names = "--blend-except", description = "WORD: within the --blend region, keep what WORD attends to as well"
+            + " (e.g. --blend background --blend-except cat; repeatable)")
+    List<String> blendExcept = new ArrayList<>();
+
     @Option(names = "--cross-replace", defaultValue = "0.8",
             description = "fraction of steps with cross-attention replaced (default: ${DEFAULT-VALUE})")
     double crossReplace;
@@ -80,7 +84,8 @@ public class EditCommand implements Callable<Integer> {
         Path modelDir = Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
         try (StableDiffusion sd = StableDiffusion.load(modelDir, dtype.precision())) {
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
-            EditManifest manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend),
+            EditManifest manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend,
+                    blendExcept),
                     settings, out, new TerminalProgress(System.out));
             System.out.println(new String(Manifests.bytes(manifest), java.nio.charset.StandardCharsets.UTF_8));
             System.out.println("edited image written to " + out.toAbsolutePath());

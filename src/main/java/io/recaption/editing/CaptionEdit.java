@@ -14,14 +14,19 @@ import java.util.regex.Pattern;
  * same number of words → a word swap (Replace) on the words that differ; a different number →
  * Refine with a token alignment; the same caption → no cross-attention replacement. Emphasis
  * (Reweight) comes from {@code word=factor} options or inline {@code (word:factor)} in the edited
- * caption, and applies on top of either.
+ * caption, and applies on top of either. LocalBlend, when asked for, keeps the image outside the region of
+ * {@code blendWords}, less the region of {@code blendSubtractWords} (the reference's {@code substruct_words}).
  */
 public record CaptionEdit(Kind kind, String source, String edited, List<Integer> swappedWords,
-        Map<String, Float> emphasis, List<String> blendWords) {
+        Map<String, Float> emphasis, List<String> blendWords, List<String> blendSubtractWords) {
 
     public enum Kind { NONE, REPLACE, REFINE }
 
-    /** Emphasis factors above this are refused: they saturate the softmax maps and only produce noise. */
+    /**
+     * Emphasis factors beyond ±this are refused: they saturate the softmax maps and only produce noise. Negative
+     * factors are allowed: Prompt-to-Prompt's reweighting takes c ∈ [−2, 2] (§3.2), a negative one pushing the
+     * image away from the word (the request validators accept ±{@code recaption.limits.max-emphasis}).
+     */
     public static final float MAX_FACTOR = 100f;
 
     private static final Pattern INLINE = Pattern.compile("\\(([^()\\s:]+):([^()\\s]+)\\)");
@@ -57,7 +62,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         return WordIndex.normalize(word);
     }
 
-    /** A factor as text → a finite, non-negative number, or a clear refusal. */
+    /** A factor as text → a finite number within ±{@link #MAX_FACTOR}, or a clear refusal. */
     public static float parseFactor(String word, String text) {
         float factor;
         try {
@@ -70,9 +75,9 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
     }
 
     public static float checkFactor(String word, float factor) {
-        if (!Float.isFinite(factor) || factor < 0 || factor > MAX_FACTOR) {
+        if (!Float.isFinite(factor) || Math.abs(factor) > MAX_FACTOR) {
             throw new InputRejectedException(Refusal.INVALID_FACTOR, "the emphasis factor of '" + word
-                    + "' must be a finite number in [0, " + MAX_FACTOR + "], got " + factor);
+                    + "' must be a finite number in [-" + MAX_FACTOR + ", " + MAX_FACTOR + "], got " + factor);
         }
         return factor;
     }
@@ -83,6 +88,15 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
      */
     public static CaptionEdit derive(String sourceCaption, String editedCaption, Map<String, Float> emphasis,
             List<String> blendWords) {
+        return derive(sourceCaption, editedCaption, emphasis, blendWords, List.of());
+    }
+
+    /**
+     * Derives the edit with a LocalBlend that leaves the region of {@code blendSubtractWords} out of the blend
+     * words' region; subtracted words, like blend words, must be in one of the captions, and need blend words.
+     */
+    public static CaptionEdit derive(String sourceCaption, String editedCaption, Map<String, Float> emphasis,
+            List<String> blendWords, List<String> blendSubtractWords) {
         if (editedCaption == null || editedCaption.isBlank()) {
             throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the edited caption is empty");
         }
@@ -103,12 +117,19 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
             }
         }
         List<String> blend = blendWords == null ? List.of() : List.copyOf(blendWords);
-        for (String word : blend) {
-            String key = WordIndex.normalize(word);
-            if (!editedKeys.contains(key) && !sourceKeys.contains(key)) {
-                throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "the local-blend word '" + word
-                        + "' is in neither caption");
+        List<String> subtract = blendSubtractWords == null ? List.of() : List.copyOf(blendSubtractWords);
+        for (List<String> words : List.of(blend, subtract)) {
+            for (String word : words) {
+                String key = WordIndex.normalize(word);
+                if (!editedKeys.contains(key) && !sourceKeys.contains(key)) {
+                    throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "the local-blend word '" + word
+                            + "' is in neither caption");
+                }
             }
+        }
+        if (blend.isEmpty() && !subtract.isEmpty()) {
+            throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "words to leave out of a local blend ("
+                    + String.join(", ", subtract) + ") need local-blend words to leave them out of");
         }
         // The tokenizer lower-cases, so case alone is no change; punctuation is.
         List<String> sourceLower = sourceWords.stream().map(w -> w.toLowerCase(java.util.Locale.ROOT)).toList();
@@ -127,6 +148,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
         } else {
             kind = Kind.REFINE;
         }
-        return new CaptionEdit(kind, sourceCaption, edited, List.copyOf(swapped), Map.copyOf(allEmphasis), blend);
+        return new CaptionEdit(kind, sourceCaption, edited, List.copyOf(swapped), Map.copyOf(allEmphasis), blend,
+                subtract);
     }
 }

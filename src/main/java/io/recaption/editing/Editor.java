@@ -98,22 +98,30 @@ public final class Editor {
         };
         LocalBlend blend = null;
         if (!edit.blendWords().isEmpty()) {
-            float[][] alphas = new float[2][length];
             WordIndex[] indexes = {sourceWords, editedWords};
-            for (int image = 0; image < 2; image++) {
-                for (String word : edit.blendWords()) {
-                    for (int p : indexes[image].positionsOf(word)) {
-                        alphas[image][p] = 1f;
-                    }
-                }
-            }
-            blend = new LocalBlend(manager, alphas, latentHeight, latentWidth,
-                    model.unet().config().crossAttentionDivisors(), settings.blendThreshold(), settings.blendStart());
+            float[][] subtract = edit.blendSubtractWords().isEmpty() ? null
+                    : wordAlphas(indexes, edit.blendSubtractWords(), length);
+            blend = new LocalBlend(manager, wordAlphas(indexes, edit.blendWords(), length), subtract, latentHeight,
+                    latentWidth, model.unet().config().crossAttentionDivisors(), settings.blendThreshold(),
+                    settings.blendStart());
         }
         if (cross == null && blend == null && settings.selfReplaceSteps() == 0) {
             return null;
         }
         return new PromptToPromptController(2, cross, blend, settings, latentHeight, model.unet().defaultProcessor());
+    }
+
+    /** [image, token]: 1 at the positions of {@code words} in each image's caption (source, edited). */
+    private static float[][] wordAlphas(WordIndex[] indexes, List<String> words, int length) {
+        float[][] alphas = new float[indexes.length][length];
+        for (int image = 0; image < indexes.length; image++) {
+            for (String word : words) {
+                for (int p : indexes[image].positionsOf(word)) {
+                    alphas[image][p] = 1f;
+                }
+            }
+        }
+        return alphas;
     }
 
     /** Token spans [start, end) of the given words. */

@@ -19,6 +19,10 @@ import java.util.Map;
  * averaged, 3×3 max-pooled, upsampled to the latent (nearest), normalised by the maximum and
  * thresholded; the source's and the edited image's masks are united; applied from a fraction of
  * the steps on.
+ *
+ * <p>Subtracted words (the reference's {@code substruct_words}): their region, masked the same way but
+ * without the pool (the reference's {@code use_pool=False}), is taken out of the blend words' mask, so that a
+ * change asked of a large region ("background") leaves what lies in it ("circle") as the source has it.
  */
 public final class LocalBlend {
 
@@ -27,6 +31,8 @@ public final class LocalBlend {
 
     private final NDManager manager;
     private final NDArray wordAlphas;
+    /** [n, 1, 1, 1, L] of the subtracted words, or null. */
+    private final NDArray subtractAlphas;
     private final double threshold;
     private final double start;
     private final int latentHeight;
@@ -42,21 +48,36 @@ public final class LocalBlend {
      */
     public LocalBlend(NDManager manager, float[][] wordAlphas, int latentHeight, int latentWidth,
             List<Integer> crossDivisors, double threshold, double start) {
+        this(manager, wordAlphas, null, latentHeight, latentWidth, crossDivisors, threshold, start);
+    }
+
+    /**
+     * @param subtractAlphas [n, L]: 1 at the token positions of the words whose region is taken out of the mask, or
+     *     null for none
+     */
+    public LocalBlend(NDManager manager, float[][] wordAlphas, float[][] subtractAlphas, int latentHeight,
+            int latentWidth, List<Integer> crossDivisors, double threshold, double start) {
         int divisor = mapDivisor(latentHeight, latentWidth, crossDivisors);
         this.mapHeight = latentHeight / divisor;
         this.mapWidth = latentWidth / divisor;
         this.manager = manager;
-        int n = wordAlphas.length;
-        int length = wordAlphas[0].length;
-        float[] flat = new float[n * length];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(wordAlphas[i], 0, flat, i * length, length);
-        }
-        this.wordAlphas = manager.create(flat, new Shape(n, 1, 1, 1, length));
+        this.wordAlphas = alphas(manager, wordAlphas);
+        this.subtractAlphas = subtractAlphas == null ? null : alphas(manager, subtractAlphas);
         this.threshold = threshold;
         this.start = start;
         this.latentHeight = latentHeight;
         this.latentWidth = latentWidth;
+    }
+
+    /** [n, L] → [n, 1, 1, 1, L], broadcast over layers·heads, map rows and columns. */
+    private static NDArray alphas(NDManager manager, float[][] perImage) {
+        int n = perImage.length;
+        int length = perImage[0].length;
+        float[] flat = new float[n * length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(perImage[i], 0, flat, i * length, length);
+        }
+        return manager.create(flat, new Shape(n, 1, 1, 1, length));
     }
 
     /**
@@ -124,13 +145,26 @@ public final class LocalBlend {
             perLayer.add(view);
         }
         NDArray all = NDArrays.concat(perLayer, 1);
-        NDArray words = all.mul(wordAlphas).sum(new int[] {4}).mean(new int[] {1}).expandDims(1);
-        NDArray pooled = Pool.maxPool2d(words, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1), false);
+        NDArray union = mask(all, wordAlphas, true);
+        if (subtractAlphas != null) {
+            // the reference multiplies by the negated mask: 1 where none of the subtracted words' regions is
+            union = union.mul(mask(all, subtractAlphas, false).neg().add(1));
+        }
+        NDArray source = latents.get("0:1");
+        return source.add(union.mul(latents.sub(source)));
+    }
+
+    /**
+     * maps [n, layers·heads, h', w', L] → the 0/1 mask [1, 1, h, w] of the words {@code alphas} selects: summed over
+     * the words, averaged over layers and heads, optionally 3×3 max-pooled, upsampled to the latent (nearest),
+     * normalised by its maximum, thresholded, and united over the batch (the reference's {@code mask[:1] + mask}).
+     */
+    private NDArray mask(NDArray maps, NDArray alphas, boolean pool) {
+        NDArray words = maps.mul(alphas).sum(new int[] {4}).mean(new int[] {1}).expandDims(1);
+        NDArray pooled = pool ? Pool.maxPool2d(words, new Shape(3, 3), new Shape(1, 1), new Shape(1, 1), false) : words;
         NDArray mask = pooled.repeat(2, latentHeight / mapHeight).repeat(3, latentWidth / mapWidth);
         NDArray maxima = mask.max(new int[] {3}, true).max(new int[] {2}, true);
         NDArray binary = mask.div(maxima).gt(threshold).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        NDArray union = binary.max(new int[] {0}, true);
-        NDArray source = latents.get("0:1");
-        return source.add(union.mul(latents.sub(source)));
+        return binary.max(new int[] {0}, true);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param model the model that rendered it
  * @param editType {@code replace} (word swap), {@code refine} (added words) or {@code none}
  * @param swappedWords indices of the source words a swap replaced
+ * @param localBlendExcept words whose region the local blend left as in the photo
  * @param steps sampling steps (the inversion's)
  * @param provenance the run that published it (null until a service stamps it)
  */
@@ -27,6 +28,7 @@ public record EditManifest(
         List<Integer> swappedWords,
         Map<String, Double> emphasis,
         List<String> localBlend,
+        List<String> localBlendExcept,
         double crossReplaceSteps,
         double selfReplaceSteps,
         double guidanceScale,
@@ -43,6 +45,7 @@ public record EditManifest(
         swappedWords = swappedWords == null ? List.of() : List.copyOf(swappedWords);
         emphasis = emphasis == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(emphasis));
         localBlend = localBlend == null ? List.of() : List.copyOf(localBlend);
+        localBlendExcept = localBlendExcept == null ? List.of() : List.copyOf(localBlendExcept);
     }
 
     @JsonProperty("kind")
@@ -52,6 +55,6 @@ public record EditManifest(
 
     public EditManifest withProvenance(Provenance value) {
         return new EditManifest(model, sourceCaption, caption, editType, swappedWords, emphasis, localBlend,
-                crossReplaceSteps, selfReplaceSteps, guidanceScale, steps, unetEvaluations, seconds, createdAt, value);
+                localBlendExcept, crossReplaceSteps, selfReplaceSteps, guidanceScale, steps, unetEvaluations, seconds, createdAt, value);
     }
 }

@@ -33,8 +33,17 @@ import java.util.Map;
  */
 public final class Recaptioner {
 
-    /** An edit request: the edited caption (inline {@code (word:factor)} allowed), emphasis, blend words. */
-    public record EditRequest(String caption, Map<String, Float> emphasis, List<String> blendWords) {}
+    /**
+     * An edit request: the edited caption (inline {@code (word:factor)} allowed), emphasis, blend words and the words
+     * whose region the blend leaves as it is.
+     */
+    public record EditRequest(String caption, Map<String, Float> emphasis, List<String> blendWords,
+            List<String> blendExceptWords) {
+
+        public EditRequest(String caption, Map<String, Float> emphasis, List<String> blendWords) {
+            this(caption, emphasis, blendWords, List.of());
+        }
+    }
 
     private final StableDiffusion model;
     private final ImageFiles.Limits limits;
@@ -122,7 +131,7 @@ public final class Recaptioner {
             InversionFiles.Stored stored = InversionFiles.read(inversionDir, manager);
             checkModel(stored);
             CaptionEdit edit = CaptionEdit.derive(stored.caption(), request.caption(), request.emphasis(),
-                    request.blendWords());
+                    request.blendWords(), request.blendExceptWords());
             Editor.Result result = new Editor(model).edit(stored.zT(), stored.nullEmbeddings(),
                     stored.directOffsets(), edit, settings, progress);
             NDArray pixels = model.decode(result.latents().get("1:2"));
@@ -135,7 +144,7 @@ public final class Recaptioner {
             edit.emphasis().forEach((word, factor) -> emphasis.put(word, factor.doubleValue()));
             return new EditManifest(identity, stored.caption(), edit.edited(),
                     edit.kind().name().toLowerCase(Locale.ROOT), edit.swappedWords(), emphasis, edit.blendWords(),
-                    settings.crossReplaceSteps(), settings.selfReplaceSteps(), settings.guidance(), stored.steps(),
+                    edit.blendSubtractWords(), settings.crossReplaceSteps(), settings.selfReplaceSteps(), settings.guidance(), stored.steps(),
                     result.unetEvaluations(), (System.nanoTime() - start) / 1e9, Instant.now(), null);
         }
     }

@@ -71,6 +71,10 @@ public final class RequestHash {
         canonical.put("caption", o.caption());
         canonical.put("emphasis", o.emphasis());
         canonical.put("localBlend", o.localBlend());
+        if (!o.localBlendExcept().isEmpty()) {
+            // only when given: a request without it hashes as it did before the field existed
+            canonical.put("localBlendExcept", o.localBlendExcept());
+        }
         canonical.put("crossReplaceSteps", o.crossReplaceSteps());
         canonical.put("selfReplaceSteps", o.selfReplaceSteps());
         owner(canonical, job.owner());

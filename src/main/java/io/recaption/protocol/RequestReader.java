@@ -111,28 +111,36 @@ public final class RequestReader {
                 emphasis.put(field.getKey(), field.getValue().doubleValue());
             }
         }
-        List<String> localBlend = new ArrayList<>();
-        JsonNode blendNode = root.get("localBlend");
-        if (blendNode != null && !blendNode.isNull()) {
-            if (!blendNode.isArray()) {
-                throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "'localBlend' must be an array of words, got " + kind(blendNode));
-            }
-            for (JsonNode word : blendNode) {
-                if (!word.isTextual()) {
-                    throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "'localBlend' entries must be strings, got " + kind(word));
-                }
-                localBlend.add(word.textValue());
-            }
-        }
+        List<String> localBlend = words(root, "localBlend");
+        List<String> localBlendExcept = words(root, "localBlendExcept");
         return new WireRequests.Edit(
                 editId,
                 inversionId,
                 caption,
                 emphasis,
                 localBlend,
+                localBlendExcept,
                 optionalNumber(root, "crossReplaceSteps", "crossReplaceSteps"),
                 optionalNumber(root, "selfReplaceSteps", "selfReplaceSteps"),
                 owner(root));
+    }
+
+    /** The optional array of words {@code field}: empty when absent or null. */
+    private static List<String> words(JsonNode root, String field) throws InvalidMessage {
+        List<String> words = new ArrayList<>();
+        JsonNode node = root.get(field);
+        if (node != null && !node.isNull()) {
+            if (!node.isArray()) {
+                throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "'" + field + "' must be an array of words, got " + kind(node));
+            }
+            for (JsonNode word : node) {
+                if (!word.isTextual()) {
+                    throw new InvalidMessage(ErrorCode.INVALID_MESSAGE, "'" + field + "' entries must be strings, got " + kind(word));
+                }
+                words.add(word.textValue());
+            }
+        }
+        return words;
     }
 
     /** Whether {@code owner} can name who asked: a user name, an e-mail address, a token's subject. */

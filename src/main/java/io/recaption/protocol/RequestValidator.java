@@ -84,9 +84,10 @@ public final class RequestValidator {
     public EditJob edit(WireRequests.Edit request) throws JobFailure {
         String caption = caption(request.caption());
         RequestRules.Limits limits = rules.limits();
-        if (request.emphasis().size() > limits.maxWords() || request.localBlend().size() > limits.maxWords()) {
+        if (request.emphasis().size() > limits.maxWords() || request.localBlend().size() > limits.maxWords()
+                || request.localBlendExcept().size() > limits.maxWords()) {
             throw new JobFailure(ErrorCode.INVALID_OPTIONS,
-                    "at most " + limits.maxWords() + " words in emphasis and in localBlend");
+                    "at most " + limits.maxWords() + " words in emphasis, in localBlend and in localBlendExcept");
         }
         Set<String> captionWords = new HashSet<>(words(caption));
         Map<String, Double> emphasis = new LinkedHashMap<>();
@@ -108,11 +109,20 @@ public final class RequestValidator {
             // which caption (source or edited) a blend word belongs to is the engine's to judge
             localBlend.add(singleWord("localBlend", word));
         }
+        List<String> localBlendExcept = new ArrayList<>();
+        for (String word : request.localBlendExcept()) {
+            localBlendExcept.add(singleWord("localBlendExcept", word));
+        }
+        if (localBlend.isEmpty() && !localBlendExcept.isEmpty()) {
+            throw new JobFailure(ErrorCode.INVALID_OPTIONS,
+                    "localBlendExcept takes words out of the localBlend region: it needs localBlend words");
+        }
         RequestRules.EditDefaults defaults = rules.edit();
         EditOptions options = new EditOptions(
                 caption,
                 emphasis,
                 localBlend,
+                localBlendExcept,
                 real("crossReplaceSteps", request.crossReplaceSteps(), defaults.crossReplaceSteps(), 0, 1),
                 real("selfReplaceSteps", request.selfReplaceSteps(), defaults.selfReplaceSteps(), 0, 1));
         return new EditJob(request.editId(), request.inversionId(), options, request.owner());

@@ -31,6 +31,7 @@ public final class WireRequests {
             String caption,
             Map<String, Double> emphasis,
             List<String> localBlend,
+            List<String> localBlendExcept,
             Double crossReplaceSteps,
             Double selfReplaceSteps,
             String owner) {}

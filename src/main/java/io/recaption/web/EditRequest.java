@@ -7,11 +7,11 @@ import java.util.Map;
 
 /**
  * Body of {@code POST /api/edits}: the edited caption of a finished inversion, with per-word emphasis
- * (1 = unchanged), LocalBlend words (the region that may change; the rest is kept) and the Prompt-to-Prompt
- * fractions. Absent options take the worker's defaults ({@code recaption.edit.*}).
+ * (1 = unchanged), LocalBlend words (the region that may change; the rest is kept), the words whose region is
+ * kept within it ({@code localBlendExcept}) and the Prompt-to-Prompt fractions. Absent options take the worker's defaults ({@code recaption.edit.*}).
  */
 public record EditRequest(String inversionId, String caption, Map<String, Double> emphasis, List<String> localBlend,
-        Double crossReplaceSteps, Double selfReplaceSteps) {
+        List<String> localBlendExcept, Double crossReplaceSteps, Double selfReplaceSteps) {
 
     public EditRequest {
         if (inversionId == null) {

@@ -8,4 +8,4 @@ import java.util.Map;
  * manifest records them), its state, and {@code imageUrl} once the image is written.
  */
 public record EditView(String editId, String inversionId, JobState status, String caption, Map<String, Double> emphasis,
-        List<String> localBlend, Double crossReplaceSteps, Double selfReplaceSteps, String createdAt, String imageUrl) {}
+        List<String> localBlend, List<String> localBlendExcept, Double crossReplaceSteps, Double selfReplaceSteps, String createdAt, String imageUrl) {}

@@ -97,7 +97,7 @@ public class JobViews {
         if (record.isPresent()) {
             WebRecords.Edit r = record.get();
             return Optional.of(new EditView(editId, r.inversionId(), state, r.caption(), r.emphasis(), r.localBlend(),
-                    r.crossReplaceSteps(), r.selfReplaceSteps(), r.createdAt(), imageUrl));
+                    r.localBlendExcept(), r.crossReplaceSteps(), r.selfReplaceSteps(), r.createdAt(), imageUrl));
         }
         JsonNode m = manifest.orElse(json.createObjectNode());
         String inversionId = status.map(JobStatus::inversionId).orElse(null);
@@ -105,7 +105,10 @@ public class JobViews {
         m.path("emphasis").fields().forEachRemaining(e -> emphasis.put(e.getKey(), e.getValue().asDouble()));
         List<String> blend = new ArrayList<>();
         m.path("localBlend").forEach(w -> blend.add(w.asText()));
+        List<String> except = new ArrayList<>();
+        m.path("localBlendExcept").forEach(w -> except.add(w.asText()));
         return Optional.of(new EditView(editId, inversionId, state, m.path("caption").asText(null), emphasis, blend,
+                except,
                 number(m, "crossReplaceSteps"), number(m, "selfReplaceSteps"),
                 acceptedAt(status), imageUrl));
     }

@@ -90,7 +90,8 @@ public class Submissions {
         EditOptions options = checked.job().options();
         Instant now = Instant.now(clock);
         WebRecords.Edit record = new WebRecords.Edit(WebRecords.SCHEMA_VERSION, editId, request.inversionId(),
-                options.caption(), options.emphasis(), options.localBlend(), options.crossReplaceSteps(),
+                options.caption(), options.emphasis(), options.localBlend(), options.localBlendExcept(),
+                options.crossReplaceSteps(),
                 options.selfReplaceSteps(), now.toString(), owner);
         String recordKey = store.editRecordKey(owner, editId);
         String historyKey = store.historyKey(owner, request.inversionId(), now, editId);

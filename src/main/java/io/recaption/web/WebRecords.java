@@ -28,11 +28,14 @@ public final class WebRecords {
 
     /** An edit as accepted, its options with the worker's defaults filled in (the history restores them). */
     public record Edit(int schemaVersion, String editId, String inversionId, String caption, Map<String, Double> emphasis,
-            List<String> localBlend, double crossReplaceSteps, double selfReplaceSteps, String createdAt, String owner) {
+            List<String> localBlend, List<String> localBlendExcept, double crossReplaceSteps, double selfReplaceSteps,
+            String createdAt, String owner) {
 
         public Edit {
             emphasis = emphasis == null ? Map.of() : Map.copyOf(emphasis);
             localBlend = localBlend == null ? List.of() : List.copyOf(localBlend);
+            // records written before the field existed have none
+            localBlendExcept = localBlendExcept == null ? List.of() : List.copyOf(localBlendExcept);
         }
     }
 }

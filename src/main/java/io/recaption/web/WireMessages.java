@@ -77,6 +77,9 @@ public class WireMessages {
         if (request.localBlend() != null) {
             message.set("localBlend", json.valueToTree(request.localBlend()));
         }
+        if (request.localBlendExcept() != null) {
+            message.set("localBlendExcept", json.valueToTree(request.localBlendExcept()));
+        }
         if (request.crossReplaceSteps() != null) {
             message.put("crossReplaceSteps", request.crossReplaceSteps());
         }

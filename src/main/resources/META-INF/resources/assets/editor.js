@@ -138,7 +138,7 @@ function inverted(view) {
   }
   $('editor-section').hidden = false;
   $('history-section').hidden = false;
-  restore({ caption: state.caption, emphasis: {}, localBlend: [] });
+  restore({ caption: state.caption, emphasis: {}, localBlend: [], localBlendExcept: [] });
   loadHistory();
 }
 
@@ -154,7 +154,7 @@ function renderWords() {
   const words = $('edited-caption').value.split(/\s+/).map(normal).filter((w) => w && !seen.has(w) && seen.add(w));
   for (const [word] of state.words) if (!seen.has(word)) state.words.delete(word);
   words.forEach((word, i) => {
-    const setting = state.words.get(word) || { emphasis: 1, keep: false };
+    const setting = state.words.get(word) || { emphasis: 1, keep: false, except: false };
     state.words.set(word, setting);
     const group = document.createElement('div');
     group.className = 'word';
@@ -167,24 +167,33 @@ function renderWords() {
     label.htmlFor = 'emphasis-' + i;
     label.textContent = 'emphasis of “' + word + '”';
     const slider = Object.assign(document.createElement('input'),
-      { type: 'range', id: 'emphasis-' + i, min: 0, max: 3, step: 0.1, value: setting.emphasis });
+      // below 0 the word's attention is subtracted (Prompt-to-Prompt's reweighting takes −2…2)
+      { type: 'range', id: 'emphasis-' + i, min: -2, max: 3, step: 0.1, value: setting.emphasis });
     slider.dataset.word = word;
     const shown = Object.assign(document.createElement('output'), { htmlFor: 'emphasis-' + i });
     const keepRow = document.createElement('div');
     keepRow.className = 'keep';
     const keep = Object.assign(document.createElement('input'), { type: 'checkbox', id: 'keep-' + i, checked: setting.keep });
     keep.dataset.word = word;
+    keep.dataset.blend = 'keep';
     const keepLabel = Object.assign(document.createElement('label'), { htmlFor: 'keep-' + i, textContent: 'keep the rest' });
+    // LocalBlend's subtracted words: within the region the "keep the rest" words allow to change, this one's stays
+    const except = Object.assign(document.createElement('input'), { type: 'checkbox', id: 'except-' + i, checked: setting.except });
+    except.dataset.word = word;
+    except.dataset.blend = 'except';
+    const exceptLabel = Object.assign(document.createElement('label'), { htmlFor: 'except-' + i, textContent: 'keep this as it is' });
     const update = () => {
       setting.emphasis = Number(slider.value);
       setting.keep = keep.checked;
+      setting.except = except.checked;
       shown.textContent = setting.emphasis.toFixed(1) + '×';
-      group.classList.toggle('changed', setting.emphasis !== 1 || setting.keep);
+      group.classList.toggle('changed', setting.emphasis !== 1 || setting.keep || setting.except);
     };
     slider.addEventListener('input', update);
     keep.addEventListener('change', update);
+    except.addEventListener('change', update);
     update();
-    keepRow.append(keep, keepLabel);
+    keepRow.append(keep, keepLabel, except, exceptLabel);
     group.append(token, label, slider, shown, keepRow);
     container.append(group);
   });
@@ -200,9 +209,10 @@ function restore(edit) {
   state.words = new Map();
   const emphasis = edit.emphasis || {};
   const blend = new Set((edit.localBlend || []).map(normal));
+  const except = new Set((edit.localBlendExcept || []).map(normal));
   for (const word of $('edited-caption').value.split(/\s+/).map(normal).filter(Boolean)) {
     const factor = emphasis[word] !== undefined ? emphasis[word] : 1;
-    state.words.set(word, { emphasis: factor, keep: blend.has(word) });
+    state.words.set(word, { emphasis: factor, keep: blend.has(word), except: except.has(word) });
   }
   if (typeof edit.crossReplaceSteps === 'number') $('cross-replace').value = edit.crossReplaceSteps;
   if (typeof edit.selfReplaceSteps === 'number') $('self-replace').value = edit.selfReplaceSteps;
@@ -216,15 +226,17 @@ async function render() {
   if (!caption) { say('Type the edited caption first.'); $('edited-caption').focus(); return; }
   const emphasis = {};
   const localBlend = [];
+  const localBlendExcept = [];
   for (const [word, s] of state.words) {
     if (s.emphasis !== 1) emphasis[word] = s.emphasis;
     if (s.keep) localBlend.push(word);
+    if (s.except) localBlendExcept.push(word);
   }
   say('');
   $('render').disabled = true;
   try {
     const accepted = await api('POST', 'api/edits', {
-      inversionId: state.inversionId, caption, emphasis, localBlend,
+      inversionId: state.inversionId, caption, emphasis, localBlend, localBlendExcept,
       crossReplaceSteps: Number($('cross-replace').value), selfReplaceSteps: Number($('self-replace').value),
     });
     followEdit(accepted.editId);
@@ -255,6 +267,7 @@ function showEdit(view) {
 function summary(edit) {
   const parts = Object.entries(edit.emphasis || {}).map(([w, f]) => w + ' ×' + Number(f).toFixed(1));
   if ((edit.localBlend || []).length) parts.push('keep the rest around ' + edit.localBlend.join(', '));
+  if ((edit.localBlendExcept || []).length) parts.push('keep ' + edit.localBlendExcept.join(', ') + ' as it is');
   parts.push('cross ' + Math.round(100 * edit.crossReplaceSteps) + ' %, self ' + Math.round(100 * edit.selfReplaceSteps) + ' %');
   return parts.join(' · ') + ' · ' + (STATE_WORDS[edit.status.state] || edit.status.state);
 }

@@ -67,6 +67,8 @@ class CaptionEditTest {
         CaptionEdit option = CaptionEdit.derive("a fluffy cat sitting next to a mirror",
                 "a fluffy cat sitting next to a mirror", Map.of("fluffy", 0.2f), List.of());
         assertEquals(Map.of("fluffy", 0.2f), option.emphasis());
+        assertEquals(Map.of("fluffy", -1f), CaptionEdit.derive("a fluffy cat", "a (fluffy:-1) cat", Map.of(), List.of())
+                .emphasis(), "negative, as the paper's reweighting allows, and as the request validator accepts");
     }
 
     @Test
@@ -75,7 +77,7 @@ class CaptionEditTest {
                 "a cat sitting next to a mirror", "a cat sitting next to a mirror", Map.of("fluffy", 2f), List.of()));
         assertEquals("UNKNOWN_EMPHASIS_WORD", unknown.code());
         assertTrue(unknown.getMessage().contains("fluffy"), unknown.getMessage());
-        for (String bad : new String[] {"NaN", "Infinity", "-1", "abc", "1e9"}) {
+        for (String bad : new String[] {"NaN", "Infinity", "-1e9", "abc", "1e9"}) {
             InputRejectedException e = assertThrows(InputRejectedException.class,
                     () -> CaptionEdit.derive("a cat", "a (cat:" + bad + ")", Map.of(), List.of()), bad);
             assertEquals("INVALID_FACTOR", e.code(), bad);
@@ -84,6 +86,19 @@ class CaptionEditTest {
                 () -> CaptionEdit.derive("a cat", "a cat", Map.of("cat", Float.NaN), List.of())).code());
         assertEquals("UNKNOWN_BLEND_WORD", assertThrows(InputRejectedException.class,
                 () -> CaptionEdit.derive("a cat", "a dog", Map.of(), List.of("bird"))).code());
+    }
+
+    @Test
+    void wordsLeftOutOfALocalBlendAreCaptionWordsAndNeedBlendWords() {
+        CaptionEdit edit = CaptionEdit.derive("a red circle on a green background", "a red circle on a blue background",
+                Map.of(), List.of("green", "blue", "background"), List.of("Circle"));
+        assertEquals(List.of("green", "blue", "background"), edit.blendWords());
+        assertEquals(List.of("Circle"), edit.blendSubtractWords());
+        assertEquals("UNKNOWN_BLEND_WORD", assertThrows(InputRejectedException.class, () -> CaptionEdit.derive(
+                "a red circle", "a blue circle", Map.of(), List.of("circle"), List.of("square"))).code());
+        InputRejectedException alone = assertThrows(InputRejectedException.class, () -> CaptionEdit.derive(
+                "a red circle", "a blue circle", Map.of(), List.of(), List.of("circle")));
+        assertTrue(alone.getMessage().contains("need local-blend words"), alone.getMessage());
     }
 
     @Test

@@ -87,6 +87,42 @@ class LocalBlendTest {
         }
     }
 
+    @Test
+    void subtractedWordsRegionIsLeftOutOfTheMaskUnpooled() {
+        int latent = 32;
+        int side = 8;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // blend on token 1 ("background", everywhere), leave out token 2 ("circle", map rows and columns 2..5)
+            float[][] blendWords = {{0, 1, 0}, {0, 1, 0}};
+            float[][] subtract = {{0, 0, 1}, {0, 0, 1}};
+            LocalBlend blend = new LocalBlend(manager, blendWords, subtract, latent, latent, SD_LAYOUT, 0.3, 0.0);
+            float[] maps = new float[2 * side * side * 3];
+            for (int image = 0; image < 2; image++) {
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        boolean circle = y >= 2 && y <= 5 && x >= 2 && x <= 5;
+                        int q = (image * side * side + y * side + x) * 3;
+                        maps[q] = 0.1f;
+                        maps[q + 1] = circle ? 0.3f : 0.85f;
+                        maps[q + 2] = circle ? 0.6f : 0.05f;
+                    }
+                }
+            }
+            AttentionSite site = new AttentionSite("down_blocks.2.attentions.0.attn2", Place.DOWN, true, side, side);
+            blend.record(site, manager.create(maps, new Shape(2, 1, side * side, 3)));
+            NDArray latents = NDArrays.concat(new ai.djl.ndarray.NDList(manager.zeros(new Shape(1, 4, latent, latent)),
+                    manager.ones(new Shape(1, 4, latent, latent))), 0);
+
+            NDArray blended = blend.apply(5, 10, latents);
+            // the background's pooled mask is everything; the circle's (not pooled) map rows/columns 2..5 are
+            // latent rows/columns 8..23, which stay the source's: 32² − 16² latent pixels follow the edit
+            assertEquals(4 * (32 * 32 - 16 * 16), blended.get(1).sum().getFloat(), 0);
+            assertEquals(0, blended.getFloat(1, 0, 8, 23), 0, "inside the circle: the source");
+            assertEquals(1, blended.getFloat(1, 0, 7, 23), 0, "next to it, unpooled: the edit");
+            assertEquals(1, blended.getFloat(1, 2, 0, 0), 0);
+        }
+    }
+
     private static LocalBlend blend(NDManager manager, int side, double start) {
         float[][] alphas = {{0, 1, 0}, {0, 1, 0}};
         return new LocalBlend(manager, alphas, side, side, SD_LAYOUT, 0.3, start);

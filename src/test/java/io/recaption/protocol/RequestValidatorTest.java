@@ -1,6 +1,7 @@
 package io.recaption.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,38 @@ class RequestValidatorTest {
         assertEquals(0.4, job.options().selfReplaceSteps());
         assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
                 "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a striped cat\", \"emphasis\": {\"striped cat\": 2}}")))).code());
+    }
+
+    @Test
+    void wordsKeptWithinALocalBlendAreSingleWordsAndNeedBlendWords() throws Exception {
+        EditJob job = validator.edit(RequestReader.edit(bytes("{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\":"
+                + " \"a cat on a blue background\", \"localBlend\": [\"background\"], \"localBlendExcept\": [\"cat\"]}")));
+        assertEquals(List.of("background"), job.options().localBlend());
+        assertEquals(List.of("cat"), job.options().localBlendExcept());
+        assertEquals(List.of(), validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\"}"))).options().localBlendExcept(),
+                "absent: none");
+        JobFailure alone = assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlendExcept\": [\"cat\"]}"))));
+        assertEquals(ErrorCode.INVALID_OPTIONS, alone.code());
+        assertTrue(alone.getMessage().contains("needs localBlend words"), alone.getMessage());
+        assertEquals(ErrorCode.INVALID_OPTIONS, assertThrows(JobFailure.class, () -> validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlend\": [\"cat\"],"
+                        + " \"localBlendExcept\": [\"a cat\"]}")))).code(), "one word each");
+        assertEquals(ErrorCode.INVALID_MESSAGE, assertThrows(InvalidMessage.class, () -> RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlendExcept\": \"cat\"}"))).code());
+    }
+
+    @Test
+    void anEmptyLocalBlendExceptHashesAsAnAbsentOneAndAGivenOneDiffers() throws Exception {
+        EditJob plain = validator.edit(RequestReader.edit(bytes(
+                "{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\": \"a cat\", \"localBlend\": [\"cat\"]}")));
+        EditJob empty = validator.edit(RequestReader.edit(bytes("{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\":"
+                + " \"a cat\", \"localBlend\": [\"cat\"], \"localBlendExcept\": []}")));
+        EditJob except = validator.edit(RequestReader.edit(bytes("{\"editId\": \"e1\", \"inversionId\": \"i1\", \"caption\":"
+                + " \"a cat\", \"localBlend\": [\"cat\"], \"localBlendExcept\": [\"cat\"]}")));
+        assertEquals(RequestHash.edit(plain), RequestHash.edit(empty), "an empty list is no list");
+        assertNotEquals(RequestHash.edit(plain), RequestHash.edit(except));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.recaption.web;
 
 import static io.recaption.web.ApiClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,7 +115,8 @@ class EditorBrowserTest {
         WebElement red = until(d -> d.findElement(By.cssSelector("input[type=range][data-word=red]")));
         red.sendKeys(Keys.ARROW_RIGHT.toString().repeat(10)); // 1.0× → 2.0× in steps of 0.1, from the keyboard
         assertEquals("2.0×", browser.findElement(By.cssSelector("output[for='" + red.getAttribute("id") + "']")).getText());
-        browser.findElement(By.cssSelector("input[type=checkbox][data-word=triangle]")).sendKeys(Keys.SPACE);
+        browser.findElement(By.cssSelector("input[data-blend=keep][data-word=triangle]")).sendKeys(Keys.SPACE);
+        browser.findElement(By.cssSelector("input[data-blend=except][data-word=circle]")).sendKeys(Keys.SPACE);
         click("render");
         until(d -> d.findElement(By.id("edit-figure")).isDisplayed() && imageLoaded("edit-image"));
 
@@ -128,6 +130,8 @@ class EditorBrowserTest {
         JsonNode history = json(new ApiClient(base.toURI()).get(historyPath()), 200).path("edits").get(0);
         assertEquals(2.0, history.path("emphasis").path("red").asDouble(), 1e-9, history.toString());
         assertEquals("triangle", history.path("localBlend").get(0).asText(), history.toString());
+        assertEquals("circle", history.path("localBlendExcept").get(0).asText(), history.toString());
+        assertEquals(1, history.path("localBlendExcept").size(), history.toString());
         screenshot();
 
         // change everything, then restore the edit from the history
@@ -135,7 +139,9 @@ class EditorBrowserTest {
         browser.findElement(By.cssSelector("#history-list li button")).click();
         assertEquals(EDITED, edited.getAttribute("value"));
         assertEquals("2", browser.findElement(By.cssSelector("input[type=range][data-word=red]")).getAttribute("value"));
-        assertTrue(browser.findElement(By.cssSelector("input[type=checkbox][data-word=triangle]")).isSelected());
+        assertTrue(browser.findElement(By.cssSelector("input[data-blend=keep][data-word=triangle]")).isSelected());
+        assertTrue(browser.findElement(By.cssSelector("input[data-blend=except][data-word=circle]")).isSelected());
+        assertFalse(browser.findElement(By.cssSelector("input[data-blend=except][data-word=triangle]")).isSelected());
         waitForMessage("Restored the settings");
     }
 

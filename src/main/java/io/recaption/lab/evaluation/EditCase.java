@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
 /**
  * One edit of one scene with its ground truth: the source scene, the edited scene (the truth the
  * edited caption describes, re-rendered for its masks), the edited shape ({@code shapeIndex}, −1 for
- * the background), the edited caption, its emphasis, the words a LocalBlend would use, and the kept
- * region: the pixels the edit must not change.
+ * the background), the edited caption, its emphasis, the words a LocalBlend would use (and those whose
+ * region it would leave out: every shape's kind word for the background swap, so that the blend changes the
+ * background around the shapes), and the kept region: the pixels the edit must not change.
  *
  * <p>Kept region: for a shape edit, everything farther than {@link #KEPT_MARGIN} pixels from the
  * edited shape's source and edited masks (so that SSIM windows, radius 5, lie wholly outside them);
@@ -27,7 +28,8 @@ import java.util.SplittableRandom;
  * a background swap kept PSNR is the measure that reads the shapes alone).
  */
 public record EditCase(EditKind kind, RenderedScene source, RenderedScene target, int shapeIndex,
-        String editedCaption, Map<String, Float> emphasis, List<String> blendWords, Mask kept) {
+        String editedCaption, Map<String, Float> emphasis, List<String> blendWords, List<String> blendSubtractWords,
+        Mask kept) {
 
     /** Emphasis factor of the emphasis edit ("emphasis up"). */
     public static final float EMPHASIS_FACTOR = 2f;
@@ -97,8 +99,9 @@ public record EditCase(EditKind kind, RenderedScene source, RenderedScene target
                 NamedColour background = choices.get(random.nextInt(choices.size()));
                 RenderedScene target = renderer.render(scene.withBackground(background));
                 Mask kept = source.foreground().atLeast(0.999f).erode(BACKGROUND_KEPT_EROSION);
+                List<String> shapeWords = scene.shapes().stream().map(s -> s.kind().word()).distinct().toList();
                 yield new EditCase(kind, source, target, -1, target.caption(), Map.of(),
-                        List.of(scene.background().word(), background.word(), "background"), kept);
+                        List.of(scene.background().word(), background.word(), "background"), shapeWords, kept);
             }
         };
     }
@@ -109,6 +112,6 @@ public record EditCase(EditKind kind, RenderedScene source, RenderedScene target
         Mask touched = source.masks().get(k).union(target.masks().get(k));
         Mask kept = touched.dilate(KEPT_MARGIN).support().complement();
         return new EditCase(kind, source, target, k, CaptionGrammar.caption(edited), emphasis, List.copyOf(blendWords),
-                kept);
+                List.of(), kept);
     }
 }

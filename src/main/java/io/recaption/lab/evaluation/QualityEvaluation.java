@@ -261,7 +261,8 @@ public final class QualityEvaluation {
         Inverter.Inversion inversion = source.equals(scene.caption()) ? trueInversion
                 : inverter.invert(pixels, Caption.of(model.tokenizer(), source, false),
                         inversionSettings().withMethod(InversionMethod.NULL_TEXT), ProgressListener.NONE);
-        BufferedImage image = render(inverter, inversion, source, swap.get().edited(), Map.of(), List.of());
+        BufferedImage image = render(inverter, inversion, source, swap.get().edited(), Map.of(), List.of(),
+                List.of());
         QualityReport.EditOutcome judged = judged(colourSwap, input, RgbImage.of(image));
         return new QualityReport.Captioning(reading, new QualityReport.EditOutcome(swap.get().edited(),
                 judged.success(), judged.keptPsnr(), judged.keptSsim()));
@@ -317,12 +318,13 @@ public final class QualityEvaluation {
     /** The edited image (the second of the editor's [source, edited] batch). */
     private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, EditCase edit, boolean blend) {
         return render(inverter, inversion, edit.source().caption(), edit.editedCaption(), edit.emphasis(),
-                blend ? edit.blendWords() : List.of());
+                blend ? edit.blendWords() : List.of(), blend ? edit.blendSubtractWords() : List.of());
     }
 
     private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, String sourceCaption,
-            String editedCaption, Map<String, Float> emphasis, List<String> blendWords) {
-        CaptionEdit captionEdit = CaptionEdit.derive(sourceCaption, editedCaption, emphasis, blendWords);
+            String editedCaption, Map<String, Float> emphasis, List<String> blendWords, List<String> subtractWords) {
+        CaptionEdit captionEdit = CaptionEdit.derive(sourceCaption, editedCaption, emphasis, blendWords,
+                subtractWords);
         EditSettings editSettings = EditSettings.defaults().withGuidance(settings.guidance());
         NDArray latents = new Editor(model).edit(inversion.zT(), inversion.nullEmbeddings(), inversion.directOffsets(),
                 captionEdit, editSettings, ProgressListener.NONE).latents();

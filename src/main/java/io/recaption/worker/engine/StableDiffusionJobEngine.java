@@ -127,7 +127,7 @@ public class StableDiffusionJobEngine implements JobEngine {
         try {
             Files.createDirectories(outDir);
             EditManifest manifest = recaptioner.edit(inversionDir, new Recaptioner.EditRequest(options.caption(), emphasis,
-                    options.localBlend()), settings, outDir.resolve(EDITED_IMAGE), new PhaseProgress(
+                    options.localBlend(), options.localBlendExcept()), settings, outDir.resolve(EDITED_IMAGE), new PhaseProgress(
                     Map.of(Phase.SAMPLING, 1.0), progress));
             Manifests.write(outDir, manifest);
             return manifest;

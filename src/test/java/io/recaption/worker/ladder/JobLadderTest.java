@@ -125,7 +125,7 @@ class JobLadderTest {
 
     @Test
     void anEditBeforeItsInversionWaitsQueuedAndIsPutBack() {
-        Outcome outcome = ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(), null, null, null),
+        Outcome outcome = ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(), List.of(), null, null, null),
                 job(JobKind.EDIT, "e1"));
         assertInstanceOf(Outcome.Requeue.class, outcome, outcome.toString());
         JobStatus waiting = store.readStatus(store.editPrefix(null, "e1")).orElseThrow();
@@ -135,7 +135,7 @@ class JobLadderTest {
         // the same copy, first seen then, once the inversion wait (30 min) has passed: it ends, and says so
         RunningJob seenThen = job(JobKind.EDIT, "e1");
         clock.advance(Duration.ofMinutes(31));
-        JobEvent notFound = answer(ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(),
+        JobEvent notFound = answer(ladder.process(edits, new WireRequests.Edit("e1", "p6", "a dog", Map.of(), List.of(), List.of(),
                 null, null, null), seenThen));
         assertEquals("INVERSION_NOT_FOUND", notFound.error().code());
         JobStatus ended = store.readStatus(store.editPrefix(null, "e1")).orElseThrow();
@@ -189,7 +189,7 @@ class JobLadderTest {
         int inversionSteps = plantedAtEachStep("inversion", id -> invert(id, "a cat"), id -> store.inversionPrefix(null, id));
         assertEquals(JobEvent.SUCCEEDED, answer(invert("source", "a cat")).status());
         int editSteps = plantedAtEachStep("edit", id -> ladder.process(edits, new WireRequests.Edit(id, "source", "a dog",
-                Map.of(), List.of(), null, null, null), job(JobKind.EDIT, id)), id -> store.editPrefix(null, id));
+                Map.of(), List.of(), List.of(), null, null, null), job(JobKind.EDIT, id)), id -> store.editPrefix(null, id));
         assertTrue(inversionSteps >= 15 && editSteps >= 10, inversionSteps + " and " + editSteps + " steps");
     }
 
@@ -253,7 +253,7 @@ class JobLadderTest {
     void anEditPutBackAsOftenAsAllowedEndsInversionNotFound() {
         RunningJob copy = new RunningJob(JobKind.EDIT, "e2", clock.instant(), config.edit().maxRequeues(),
                 config.jobs().deadline(), clock);
-        JobEvent ended = answer(ladder.process(edits, new WireRequests.Edit("e2", "p16", "a dog", Map.of(), List.of(),
+        JobEvent ended = answer(ladder.process(edits, new WireRequests.Edit("e2", "p16", "a dog", Map.of(), List.of(), List.of(),
                 null, null, null), copy));
         assertEquals("INVERSION_NOT_FOUND", ended.error().code());
         assertTrue(ended.error().message().contains("put back " + config.edit().maxRequeues() + " times"), ended.toString());
@@ -264,7 +264,7 @@ class JobLadderTest {
         RunningJob earlier = new RunningJob(JobKind.EDIT, "e3", clock.instant(), config.edit().maxRequeues() - 1,
                 config.jobs().deadline(), clock);
         assertInstanceOf(Outcome.Requeue.class, ladder.process(edits, new WireRequests.Edit("e3", "p16", "a dog", Map.of(),
-                List.of(), null, null, null), earlier), "one pass fewer is put back again");
+                List.of(), List.of(), null, null, null), earlier), "one pass fewer is put back again");
     }
 
     @Test
@@ -288,7 +288,7 @@ class JobLadderTest {
         rig.engineFault = new IllegalStateException("a bug in the engine");
         assertEquals("ENGINE_ERROR", answer(invert("p18", "a cat")).error().code());
         rig.engineFault = null;
-        JobEvent edit = answer(ladder.process(edits, new WireRequests.Edit("e4", "p18", "a dog", Map.of(), List.of(),
+        JobEvent edit = answer(ladder.process(edits, new WireRequests.Edit("e4", "p18", "a dog", Map.of(), List.of(), List.of(),
                 null, null, null), job(JobKind.EDIT, "e4")));
         assertEquals("INVERSION_FAILED", edit.error().code());
         JobStatus status = store.readStatus(store.editPrefix(null, "e4")).orElseThrow();

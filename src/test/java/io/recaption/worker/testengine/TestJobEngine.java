@@ -199,7 +199,8 @@ public class TestJobEngine implements JobEngine {
             InversionManifest inversion = Manifests.readInversion(inversionDir);
             String source = inversion.caption();
             Set<String> words = new HashSet<>(Arrays.asList((source + " " + options.caption()).toLowerCase(Locale.ROOT).split("\\s+")));
-            for (String word : options.localBlend()) {
+            for (String word : java.util.stream.Stream.concat(options.localBlend().stream(),
+                    options.localBlendExcept().stream()).toList()) {
                 if (!words.contains(word.toLowerCase(Locale.ROOT))) {
                     throw new JobFailure(ErrorCode.INVALID_OPTIONS, "local blend word '" + word + "' is in neither caption");
                 }
@@ -216,7 +217,7 @@ public class TestJobEngine implements JobEngine {
             }
             ImageIO.write(image, "png", outDir.resolve(EDITED_IMAGE).toFile());
             EditManifest manifest = new EditManifest(model, source, options.caption(), "replace", List.of(),
-                    options.emphasis(), options.localBlend(), options.crossReplaceSteps(), options.selfReplaceSteps(),
+                    options.emphasis(), options.localBlend(), options.localBlendExcept(), options.crossReplaceSteps(), options.selfReplaceSteps(),
                     inversion.settings().guidanceScale(), steps, 4L * steps, (System.nanoTime() - start) / 1e9, Instant.now(), null);
             Manifests.write(outDir, manifest);
             edits.computeIfAbsent(options.caption(), c -> new AtomicInteger()).incrementAndGet();
