@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
  * Refine with a token alignment; the same caption → no cross-attention replacement. Emphasis
  * (Reweight) comes from {@code word=factor} options or inline {@code (word:factor)} in the edited
  * caption, and applies on top of either. LocalBlend, when asked for, keeps the image outside the region of
- * {@code blendWords}, less the region of {@code blendSubtractWords} (the reference's {@code substruct_words}).
+ * {@code blendWords}, less the region of {@code blendExceptWords} (the reference's {@code substruct_words}).
  */
 public record CaptionEdit(Kind kind, String source, String edited, List<Integer> swappedWords,
-        Map<String, Float> emphasis, List<String> blendWords, List<String> blendSubtractWords) {
+        Map<String, Float> emphasis, List<String> blendWords, List<String> blendExceptWords) {
 
     public enum Kind { NONE, REPLACE, REFINE }
 
@@ -92,11 +92,11 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
     }
 
     /**
-     * Derives the edit with a LocalBlend that leaves the region of {@code blendSubtractWords} out of the blend
+     * Derives the edit with a LocalBlend that leaves the region of {@code blendExceptWords} out of the blend
      * words' region; subtracted words, like blend words, must be in one of the captions, and need blend words.
      */
     public static CaptionEdit derive(String sourceCaption, String editedCaption, Map<String, Float> emphasis,
-            List<String> blendWords, List<String> blendSubtractWords) {
+            List<String> blendWords, List<String> blendExceptWords) {
         if (editedCaption == null || editedCaption.isBlank()) {
             throw new InputRejectedException(Refusal.EMPTY_CAPTION, "the edited caption is empty");
         }
@@ -117,7 +117,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
             }
         }
         List<String> blend = blendWords == null ? List.of() : List.copyOf(blendWords);
-        List<String> subtract = blendSubtractWords == null ? List.of() : List.copyOf(blendSubtractWords);
+        List<String> subtract = blendExceptWords == null ? List.of() : List.copyOf(blendExceptWords);
         for (List<String> words : List.of(blend, subtract)) {
             for (String word : words) {
                 String key = WordIndex.normalize(word);
@@ -128,7 +128,7 @@ public record CaptionEdit(Kind kind, String source, String edited, List<Integer>
             }
         }
         if (blend.isEmpty() && !subtract.isEmpty()) {
-            throw new InputRejectedException(Refusal.UNKNOWN_BLEND_WORD, "words to leave out of a local blend ("
+            throw new InputRejectedException(Refusal.INVALID_OPTIONS, "words to leave out of a local blend ("
                     + String.join(", ", subtract) + ") need local-blend words to leave them out of");
         }
         // The tokenizer lower-cases, so case alone is no change; punctuation is.

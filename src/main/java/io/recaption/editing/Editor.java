@@ -99,8 +99,8 @@ public final class Editor {
         LocalBlend blend = null;
         if (!edit.blendWords().isEmpty()) {
             WordIndex[] indexes = {sourceWords, editedWords};
-            float[][] subtract = edit.blendSubtractWords().isEmpty() ? null
-                    : wordAlphas(indexes, edit.blendSubtractWords(), length);
+            float[][] subtract = edit.blendExceptWords().isEmpty() ? null
+                    : wordAlphas(indexes, edit.blendExceptWords(), length);
             blend = new LocalBlend(manager, wordAlphas(indexes, edit.blendWords(), length), subtract, latentHeight,
                     latentWidth, model.unet().config().crossAttentionDivisors(), settings.blendThreshold(),
                     settings.blendStart());

@@ -93,7 +93,7 @@ class CaptionEditTest {
         CaptionEdit edit = CaptionEdit.derive("a red circle on a green background", "a red circle on a blue background",
                 Map.of(), List.of("green", "blue", "background"), List.of("Circle"));
         assertEquals(List.of("green", "blue", "background"), edit.blendWords());
-        assertEquals(List.of("Circle"), edit.blendSubtractWords());
+        assertEquals(List.of("Circle"), edit.blendExceptWords());
         assertEquals("UNKNOWN_BLEND_WORD", assertThrows(InputRejectedException.class, () -> CaptionEdit.derive(
                 "a red circle", "a blue circle", Map.of(), List.of("circle"), List.of("square"))).code());
         InputRejectedException alone = assertThrows(InputRejectedException.class, () -> CaptionEdit.derive(

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * a background swap kept PSNR is the measure that reads the shapes alone).
  */
 public record EditCase(EditKind kind, RenderedScene source, RenderedScene target, int shapeIndex,
-        String editedCaption, Map<String, Float> emphasis, List<String> blendWords, List<String> blendSubtractWords,
+        String editedCaption, Map<String, Float> emphasis, List<String> blendWords, List<String> blendExceptWords,
         Mask kept) {
 
     /** Emphasis factor of the emphasis edit ("emphasis up"). */

@@ -6,7 +6,7 @@ import java.util.List;
  * The caption edits the evaluation makes, by their {@code quality.json} keys. Each is made twice: as it is, and with
  * a LocalBlend ({@link EditCase#blendWords}: the edited shape's kind word(s) for the shape and emphasis edits, the
  * background's old and new colour words and "background" for the background swap, with every shape's kind word
- * taken out of that region: {@link EditCase#blendSubtractWords}).
+ * taken out of that region: {@link EditCase#blendExceptWords}).
  */
 public enum EditKind {
     /** One shape's colour word swapped for another colour (not the background's). */

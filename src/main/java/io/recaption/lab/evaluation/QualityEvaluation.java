@@ -318,7 +318,7 @@ public final class QualityEvaluation {
     /** The edited image (the second of the editor's [source, edited] batch). */
     private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, EditCase edit, boolean blend) {
         return render(inverter, inversion, edit.source().caption(), edit.editedCaption(), edit.emphasis(),
-                blend ? edit.blendWords() : List.of(), blend ? edit.blendSubtractWords() : List.of());
+                blend ? edit.blendWords() : List.of(), blend ? edit.blendExceptWords() : List.of());
     }
 
     private BufferedImage render(Inverter inverter, Inverter.Inversion inversion, String sourceCaption,

@@ -52,7 +52,7 @@ public final class EditVariants {
                 new Variant("background swap, LocalBlend on its words", EditKind.BACKGROUND_SWAP,
                         e -> derive(e, e.blendWords(), List.of())),
                 new Variant("background swap, LocalBlend less the shapes' words", EditKind.BACKGROUND_SWAP,
-                        e -> derive(e, e.blendWords(), e.blendSubtractWords())),
+                        e -> derive(e, e.blendWords(), e.blendExceptWords())),
                 new Variant("emphasis down: colour word ×0", EditKind.EMPHASIS_DOWN, e -> reweight(e, 0f, false)),
                 new Variant("emphasis down: colour word ×−1", EditKind.EMPHASIS_DOWN, e -> reweight(e, -1f, false)),
                 new Variant("emphasis down: colour word ×−2", EditKind.EMPHASIS_DOWN, e -> reweight(e, -2f, false)),
