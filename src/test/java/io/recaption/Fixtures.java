@@ -51,7 +51,12 @@ public final class Fixtures {
 
     /** Every reference tensor, loaded into {@code manager}. */
     public static Map<String, NDArray> cases(NDManager manager) {
-        SafetensorsFile file = SafetensorsFile.open(reference().resolve("cases.safetensors"));
+        return tensors(reference().resolve("cases.safetensors"), manager);
+    }
+
+    /** Every tensor of a safetensors file, by name, loaded into {@code manager}. */
+    public static Map<String, NDArray> tensors(Path path, NDManager manager) {
+        SafetensorsFile file = SafetensorsFile.open(path);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String name : file.tensors().keySet()) {
             out.put(name, file.load(name, manager));

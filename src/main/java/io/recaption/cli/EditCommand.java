@@ -60,6 +60,11 @@ public class EditCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}: 32² layers of a 64² latent)")
     double selfReplaceMax;
 
+    @Option(names = "--emphasis-cross-attention-only",
+            description = "weigh words below 1 in the UNet's cross-attention only, as the Prompt-to-Prompt reference"
+                    + " does (default: in the text encoder too, so that the word's meaning leaves the tokens after it)")
+    boolean emphasisCrossAttentionOnly;
+
     @Option(names = "--guidance", defaultValue = "7.5", description = "guidance scale (default: ${DEFAULT-VALUE})")
     float guidance;
 
@@ -79,7 +84,8 @@ public class EditCommand implements Callable<Integer> {
             factors.put(word, CaptionEdit.parseFactor(word, item.substring(eq + 1)));
         }
         EditSettings settings = EditSettings.defaults().withCrossReplaceSteps(crossReplace)
-                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance);
+                .withSelfReplaceSteps(selfReplace).withSelfReplaceMaxFraction(selfReplaceMax).withGuidance(guidance)
+                .withEmphasisDownInEncoder(!emphasisCrossAttentionOnly);
         Arguments.existingFolder("--inversion", inversion, "give a folder written by `invert --out`");
         Path modelDir = Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
         try (StableDiffusion sd = StableDiffusion.load(modelDir, dtype.precision())) {

@@ -108,6 +108,14 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Text embeddings of token ids: n × maxLength ids → [n, maxLength, d], in {@code manager}. */
     public NDArray encodeIds(List<int[]> ids, NDManager manager) {
+        return encodeIds(ids, null, manager);
+    }
+
+    /**
+     * As {@link #encodeIds(List, NDManager)}, with per-caption weights [n][maxLength] of what later tokens read of
+     * each token (null: the reference's encoder; see {@link ClipTextModel#forward(NDArray, float[][])}).
+     */
+    public NDArray encodeIds(List<int[]> ids, float[][] keyWeights, NDManager manager) {
         int length = ids.get(0).length;
         long[] flat = new long[ids.size() * length];
         for (int i = 0; i < ids.size(); i++) {
@@ -116,7 +124,9 @@ public final class StableDiffusion implements AutoCloseable {
             }
         }
         NDArray input = manager.create(flat, new Shape(ids.size(), length)).toType(DataType.INT64, false);
-        return textEncoder.forward(input);
+        try (input) {
+            return textEncoder.forward(input, keyWeights);
+        }
     }
 
     /**

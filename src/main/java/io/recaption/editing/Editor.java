@@ -46,7 +46,8 @@ public final class Editor {
         try (NDManager controllerScope = outer.newSubManager()) {
             PromptToPromptController controller = controller(controllerScope, edit, settings, latentHeight,
                     latentWidth);
-            NDArray cond = model.encodeIds(List.of(source.ids(), edited.ids()), outer);
+            NDArray cond = model.encodeIds(List.of(source.ids(), edited.ids()),
+                    settings.emphasisDownInEncoder() ? encoderWeights(edit, tokenizer) : null, outer);
             NDArray start = zT.repeat(0, 2);
             GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
             NDArray latents;
@@ -109,6 +110,33 @@ public final class Editor {
             return null;
         }
         return new PromptToPromptController(2, cross, blend, settings, latentHeight, model.unet().defaultProcessor());
+    }
+
+    /**
+     * [source, edited][token]: what later tokens of the edited caption read of each of its tokens in the text
+     * encoder, the emphasis factor of every word weighed below 1 (0 for a negative one), 1 elsewhere; null when no
+     * word is. A word's meaning reaches the UNet through every token after it too (CLIP's causal attention), so its
+     * cross-attention weight alone leaves it mostly in place: with ×0 there, 0.10 of the shapes world's emphasis-down
+     * edits took (issue 25). Weights above 1 stay the reference's, cross-attention only.
+     */
+    static float[][] encoderWeights(CaptionEdit edit, ClipTokenizer tokenizer) {
+        float[][] weights = null;
+        WordIndex editedWords = null;
+        for (Map.Entry<String, Float> e : edit.emphasis().entrySet()) {
+            if (e.getValue() >= 1f) {
+                continue;
+            }
+            if (weights == null) {
+                weights = new float[2][tokenizer.maxLength()];
+                Arrays.fill(weights[0], 1f);
+                Arrays.fill(weights[1], 1f);
+                editedWords = new WordIndex(tokenizer, edit.edited());
+            }
+            for (int p : editedWords.positionsOf(e.getKey())) {
+                weights[1][p] = Math.max(0f, e.getValue());
+            }
+        }
+        return weights;
     }
 
     /** [image, token]: 1 at the positions of {@code words} in each image's caption (source, edited). */

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param editType {@code replace} (word swap), {@code refine} (added words) or {@code none}
  * @param swappedWords indices of the source words a swap replaced
  * @param localBlendExcept words whose region the local blend left as in the photo
+ * @param emphasisDownInEncoder whether words weighed below 1 were weighed so in the text encoder too
+ *     ({@code EditSettings#emphasisDownInEncoder}), or in cross-attention only as the reference
  * @param steps sampling steps (the inversion's)
  * @param provenance the run that published it (null until a service stamps it)
  */
@@ -31,6 +33,7 @@ public record EditManifest(
         List<String> localBlendExcept,
         double crossReplaceSteps,
         double selfReplaceSteps,
+        boolean emphasisDownInEncoder,
         double guidanceScale,
         int steps,
         long unetEvaluations,
@@ -55,6 +58,6 @@ public record EditManifest(
 
     public EditManifest withProvenance(Provenance value) {
         return new EditManifest(model, sourceCaption, caption, editType, swappedWords, emphasis, localBlend,
-                localBlendExcept, crossReplaceSteps, selfReplaceSteps, guidanceScale, steps, unetEvaluations, seconds, createdAt, value);
+                localBlendExcept, crossReplaceSteps, selfReplaceSteps, emphasisDownInEncoder, guidanceScale, steps, unetEvaluations, seconds, createdAt, value);
     }
 }

@@ -144,7 +144,8 @@ public final class Recaptioner {
             edit.emphasis().forEach((word, factor) -> emphasis.put(word, factor.doubleValue()));
             return new EditManifest(identity, stored.caption(), edit.edited(),
                     edit.kind().name().toLowerCase(Locale.ROOT), edit.swappedWords(), emphasis, edit.blendWords(),
-                    edit.blendExceptWords(), settings.crossReplaceSteps(), settings.selfReplaceSteps(), settings.guidance(), stored.steps(),
+                    edit.blendExceptWords(), settings.crossReplaceSteps(), settings.selfReplaceSteps(), settings.emphasisDownInEncoder(),
+                    settings.guidance(), stored.steps(),
                     result.unetEvaluations(), (System.nanoTime() - start) / 1e9, Instant.now(), null);
         }
     }

@@ -49,7 +49,36 @@ final class ClipAttention {
         return manager.create(mask, new Shape(length, length));
     }
 
-    /** [B, S, D] with mask [S, S] → [B, S, D] */
+    /**
+     * The causal mask, with {@code keyWeights} [B][S] (null: none) folded in as log w on every later query's
+     * entry for key token s: [S, S] without weights, [B, 1, S, S] with them. A weight of 0 (or below) is −∞ there;
+     * the diagonal stays 0, so a row always keeps its own token.
+     */
+    static NDArray causalMask(NDManager manager, float[][] keyWeights, int batch, int length) {
+        if (keyWeights == null) {
+            return causalMask(manager, length);
+        }
+        if (keyWeights.length != batch) {
+            throw new IllegalArgumentException("key weights for " + keyWeights.length + " captions, batch " + batch);
+        }
+        float[] mask = new float[batch * length * length];
+        for (int b = 0; b < batch; b++) {
+            if (keyWeights[b].length != length) {
+                throw new IllegalArgumentException("key weights of length " + keyWeights[b].length + ", tokens " + length);
+            }
+            for (int query = 0; query < length; query++) {
+                for (int key = 0; key < length; key++) {
+                    float w = keyWeights[b][key];
+                    mask[(b * length + query) * length + key] = key > query ? Float.NEGATIVE_INFINITY
+                            : key == query || w == 1f ? 0f
+                            : w > 0f ? (float) Math.log(w) : Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        return manager.create(mask, new Shape(batch, 1, length, length));
+    }
+
+    /** [B, S, D] with mask [S, S] or [B, 1, S, S] → [B, S, D] */
     NDArray forward(NDArray x, NDArray mask) {
         Shape shape = x.getShape();
         NDArray q = Scalars.mul(splitHeads(qProj.forward(x)), scale);

@@ -18,9 +18,8 @@ final class ClipEncoder {
         this.layers = List.copyOf(built);
     }
 
-    /** [B, S, D] → [B, S, D], each position attending only to itself and earlier ones */
-    NDArray forward(NDArray x) {
-        NDArray mask = ClipAttention.causalMask(x.getManager(), Math.toIntExact(x.getShape().get(1)));
+    /** [B, S, D] with the additive mask [S, S] or [B, 1, S, S] → [B, S, D] */
+    NDArray forward(NDArray x, NDArray mask) {
         NDArray hidden = x;
         for (ClipEncoderLayer layer : layers) {
             hidden = layer.forward(hidden, mask);

@@ -79,6 +79,18 @@ public final class ClipTextModel {
      * manager. The intermediate activations are freed before returning.
      */
     public NDArray forward(NDArray inputIds) {
+        return forward(inputIds, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray)}, with how much every later token reads each token: {@code keyWeights} [B, S]
+     * (null: 1 everywhere, the reference's encoder). Weight w multiplies the attention every later position pays to
+     * that token, before the softmax renormalizes (log w added to its causal mask; w = 0 hides it from them), in
+     * every layer; a token's own state and what it reads are untouched. Emphasis down uses it: CLIP's causal
+     * attention spreads a word into every token after it, the end-of-text token and the padding, so a
+     * cross-attention weight on the word's own tokens alone leaves most of its meaning in the context (issue 25).
+     */
+    public NDArray forward(NDArray inputIds, float[][] keyWeights) {
         Shape shape = inputIds.getShape();
         if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("token ids must be [batch, 1 ≤ length ≤ " + config.maxPositionEmbeddings()
@@ -98,7 +110,9 @@ public final class ClipTextModel {
             }
             // the states leave as float32 whatever the weights' precision: they are the UNet's context and the
             // start of null-text's optimized embeddings
-            return scope.exit(Precision.full(finalLayerNorm.forward(encoder.forward(embeddings.forward(ids)))));
+            NDArray mask = ClipAttention.causalMask(ids.getManager(), keyWeights, Math.toIntExact(shape.get(0)),
+                    Math.toIntExact(shape.get(1)));
+            return scope.exit(Precision.full(finalLayerNorm.forward(encoder.forward(embeddings.forward(ids), mask))));
         }
     }
 

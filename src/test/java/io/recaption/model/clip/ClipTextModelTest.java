@@ -65,6 +65,71 @@ class ClipTextModelTest {
         }
     }
 
+    /**
+     * Key weights: all 1 is the reference's encoder; a weight 0 on token k leaves every position up to k as it was
+     * (nothing before k reads it, and k reads itself as before) and changes every later one, which no longer reads it.
+     */
+    @Test
+    void keyWeightsHideATokenFromTheTokensAfterIt() {
+        try (NDManager weights = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
+            ClipTextModel model = ClipTextModel.load(Snapshot.open(Fixtures.tinySd()), weights);
+            NDArray ids = Fixtures.cases(manager).get("text_encoder.input_ids").toType(DataType.INT64, false).get("1:3");
+            NDArray plain = model.forward(ids);
+            float[][] ones = new float[2][77];
+            java.util.Arrays.fill(ones[0], 1f);
+            java.util.Arrays.fill(ones[1], 1f);
+            Fixtures.assertMaxAbs("key weights of 1", plain, model.forward(ids, ones), 0);
+            int k = 3;
+            float[][] hidden = {ones[0].clone(), ones[1].clone()};
+            hidden[1][k] = 0f;
+            NDArray masked = model.forward(ids, hidden);
+            Fixtures.assertMaxAbs("the unweighted caption", plain.get("0"), masked.get("0"), 0);
+            Fixtures.assertMaxAbs("positions up to the hidden token", plain.get("1, :" + (k + 1)),
+                    masked.get("1, :" + (k + 1)), 0);
+            for (int q = k + 1; q < 77; q++) {
+                float change = plain.get("1, " + q).sub(masked.get("1, " + q)).abs().max().getFloat();
+                assertTrue(change > 1e-4, "position " + q + " still reads the hidden token: change " + change);
+            }
+            float[][] halved = {ones[0], hidden[1].clone()};
+            halved[1][k] = 0.5f;
+            float between = plain.get("1, " + (k + 1)).sub(model.forward(ids, halved).get("1, " + (k + 1))).abs().max()
+                    .getFloat();
+            float whole = plain.get("1, " + (k + 1)).sub(masked.get("1, " + (k + 1))).abs().max().getFloat();
+            assertTrue(between > 0 && between < whole, "weight 0.5 changes less than 0: " + between + " vs " + whole);
+            assertThrows(IllegalArgumentException.class, () -> model.forward(ids, new float[][] {ones[0]}));
+        }
+    }
+
+    /**
+     * Weight 0 against transformers: its attention_mask 0 on token k hides k from every query, k's own included, so
+     * every position but k is the Java encoder's with k hidden from the tokens after it
+     * ({@code reference/make_masked_text_encoder.py}).
+     */
+    @Test
+    void hiddenTokenMatchesTransformersAttentionMask() {
+        try (NDManager weights = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
+            ClipTextModel model = ClipTextModel.load(Snapshot.open(Fixtures.tinySd()), weights);
+            Map<String, NDArray> c = Fixtures.tensors(Fixtures.reference().resolve("masked-text-encoder.safetensors"),
+                    manager);
+            NDArray ids = c.get("masked.input_ids").toType(DataType.INT64, false);
+            int[] hidden = c.get("masked.hidden_token").toIntArray();
+            float[][] keyWeights = new float[hidden.length][77];
+            for (int row = 0; row < hidden.length; row++) {
+                java.util.Arrays.fill(keyWeights[row], 1f);
+                keyWeights[row][hidden[row]] = 0f;
+            }
+            NDArray expected = c.get("masked.last_hidden_state");
+            NDArray actual = model.forward(ids, keyWeights);
+            for (int row = 0; row < hidden.length; row++) {
+                int k = hidden[row];
+                Fixtures.assertMaxAbs("text_encoder, token " + k + " hidden: before", expected.get(row + ", :" + k),
+                        actual.get(row + ", :" + k), 1e-4);
+                Fixtures.assertMaxAbs("text_encoder, token " + k + " hidden: after", expected.get(row + ", " + (k + 1) + ":"),
+                        actual.get(row + ", " + (k + 1) + ":"), 1e-4);
+            }
+        }
+    }
+
     @Test
     void hiddenSizeComesFromTheConfig() {
         try (NDManager weights = NDManager.newBaseManager()) {

@@ -218,7 +218,7 @@ public class TestJobEngine implements JobEngine {
             ImageIO.write(image, "png", outDir.resolve(EDITED_IMAGE).toFile());
             EditManifest manifest = new EditManifest(model, source, options.caption(), "replace", List.of(),
                     options.emphasis(), options.localBlend(), options.localBlendExcept(), options.crossReplaceSteps(), options.selfReplaceSteps(),
-                    inversion.settings().guidanceScale(), steps, 4L * steps, (System.nanoTime() - start) / 1e9, Instant.now(), null);
+                    true, inversion.settings().guidanceScale(), steps, 4L * steps, (System.nanoTime() - start) / 1e9, Instant.now(), null);
             Manifests.write(outDir, manifest);
             edits.computeIfAbsent(options.caption(), c -> new AtomicInteger()).incrementAndGet();
             return manifest;
