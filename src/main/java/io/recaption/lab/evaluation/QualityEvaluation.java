@@ -33,6 +33,7 @@ import io.recaption.model.blip.CaptionOptions;
 import io.recaption.model.nn.Precision;
 import io.recaption.model.nn.ProcessMemory;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,10 +166,20 @@ public final class QualityEvaluation {
         }
         int cell = renderer.settings().size();
         // the precision is part of what was measured: the same model in bfloat16 gives other numbers
-        String measured = model.folder() + (model.precision() == Precision.FLOAT32 ? "" : " in " + model.precision());
+        String measured = shown(model.folder()) + (model.precision() == Precision.FLOAT32 ? "" : " in " + model.precision());
         return new QualityReport(settings, measured,
                 captioner == null ? null : captioner.identity().toString(), (System.nanoTime() - start) / 1e9, results,
                 ContactSheet.of(SHEET_LABELS, sheet, cell));
+    }
+
+    /**
+     * The model's folder as the report names it: relative to the working directory when it lies below it, so that a
+     * report committed with the project (README's tables) does not carry one machine's absolute path.
+     */
+    static String shown(Path folder) {
+        Path here = Path.of("").toAbsolutePath();
+        Path absolute = folder.toAbsolutePath().normalize();
+        return absolute.startsWith(here) ? here.relativize(absolute).toString() : absolute.toString();
     }
 
     private QualityReport.ImageResult evaluate(long index, NDManager base, List<BufferedImage> row) {
