@@ -45,6 +45,19 @@ public final class Fixtures {
         return Path.of("models", "shapes-captioner").toAbsolutePath();
     }
 
+    /** The SDXL fixture's folder: {@code tiny-sdxl/}, {@code sdxl-cases.*} (issue 22). */
+    public static Path referenceSdxl() {
+        try {
+            return Path.of(Fixtures.class.getResource("/reference-sdxl/sdxl-cases.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path tinySdxl() {
+        return referenceSdxl().resolve("tiny-sdxl");
+    }
+
     public static Path linearProjectionUnet() {
         return reference().resolve("tiny-unet-linear-projection");
     }

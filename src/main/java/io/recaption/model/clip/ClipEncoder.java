@@ -20,10 +20,19 @@ final class ClipEncoder {
 
     /** [B, S, D] with the additive mask [S, S] or [B, 1, S, S] → [B, S, D] */
     NDArray forward(NDArray x, NDArray mask) {
+        return forward(x, mask, 0, layers.size());
+    }
+
+    /** As {@link #forward(NDArray, NDArray)} through layers [from, to) only: [B, S, D] → [B, S, D]. */
+    NDArray forward(NDArray x, NDArray mask, int from, int to) {
         NDArray hidden = x;
-        for (ClipEncoderLayer layer : layers) {
+        for (ClipEncoderLayer layer : layers.subList(from, to)) {
             hidden = layer.forward(hidden, mask);
         }
         return hidden;
+    }
+
+    int layerCount() {
+        return layers.size();
     }
 }

@@ -15,7 +15,8 @@ import io.recaption.model.weights.WeightMap;
  * {@code last_hidden_state}, the per-token states after the final layer norm, which the UNet's
  * cross-attention reads as its context. Keys {@code embeddings}, {@code encoder.layers.N} and
  * {@code final_layer_norm}, below {@code text_model.} in most checkpoints (see
- * {@link #textModel(WeightMap)}). No pooled output and no clip skip.
+ * {@link #textModel(WeightMap)}). No pooled output (see {@link ClipTextModelWithProjection}) and no clip skip; the
+ * penultimate layer's states for SDXL ({@link #hiddenStates}).
  */
 public final class ClipTextModel {
 
@@ -48,10 +49,16 @@ public final class ClipTextModel {
 
     /** As {@link #load(Snapshot, NDManager)}, the weights kept and the forward computed in {@code precision}. */
     public static ClipTextModel load(Snapshot snapshot, NDManager weightsManager, Precision precision) {
-        ClipTextConfig config = ClipTextConfig.from(snapshot.config(COMPONENT));
+        return load(snapshot, COMPONENT, weightsManager, precision);
+    }
+
+    /** As {@link #load(Snapshot, NDManager, Precision)}, from another component folder (SDXL's two encoders). */
+    public static ClipTextModel load(Snapshot snapshot, String component, NDManager weightsManager,
+            Precision precision) {
+        ClipTextConfig config = ClipTextConfig.from(snapshot.config(component));
         NDManager manager = weightsManager.newSubManager();
         try {
-            WeightMap weights = snapshot.weights(snapshot.componentDir(COMPONENT) + " (CLIPTextModel)", COMPONENT,
+            WeightMap weights = snapshot.weights(snapshot.componentDir(component) + " (CLIPTextModel)", component,
                     WEIGHTS_BASE_NAME, manager, precision);
             ClipTextModel model = new ClipTextModel(textModel(weights), config);
             weights.finish();
@@ -69,6 +76,11 @@ public final class ClipTextModel {
      * read as the nested layout, so that the error names {@code text_model.*} keys. (The token
      * embedding key is spelled here only to tell the layouts apart; ClipTextEmbeddings takes it.)
      */
+    /** The text tower below {@code weights}' root (nested or flat, as {@link #textModel(WeightMap)} tells). */
+    static ClipTextModel of(WeightMap weights, ClipTextConfig config) {
+        return new ClipTextModel(textModel(weights), config);
+    }
+
     private static WeightMap textModel(WeightMap weights) {
         boolean flat = !weights.has(NESTED + "." + TOKEN_EMBEDDING_KEY) && weights.has(TOKEN_EMBEDDING_KEY);
         return flat ? weights : weights.child(NESTED);
@@ -91,6 +103,36 @@ public final class ClipTextModel {
      * cross-attention weight on the word's own tokens alone leaves most of its meaning in the context (issue 25).
      */
     public NDArray forward(NDArray inputIds, float[][] keyWeights) {
+        try (Scope scope = Scope.below(inputIds)) {
+            NDArray ids = validIds(scope.enter(inputIds));
+            NDArray mask = mask(ids, keyWeights);
+            // the states leave as float32 whatever the weights' precision: they are the UNet's context and the
+            // start of null-text's optimized embeddings
+            return scope.exit(Precision.full(finalLayerNorm.forward(encoder.forward(embeddings.forward(ids), mask))));
+        }
+    }
+
+    /**
+     * The two states SDXL reads (diffusers' {@code StableDiffusionXLPipeline.encode_prompt}): {@code penultimate}, the
+     * input of the last layer ({@code hidden_states[-2]}, no final layer norm), its context; and {@code last}, the
+     * {@code last_hidden_state} that {@code CLIPTextModelWithProjection} pools. Both [B, S, D] float32.
+     */
+    public record HiddenStates(NDArray penultimate, NDArray last) {}
+
+    /** [B, S] ids, key weights as in {@link #forward(NDArray, float[][])} → both states, in the ids' manager. */
+    public HiddenStates hiddenStates(NDArray inputIds, float[][] keyWeights) {
+        try (Scope scope = Scope.below(inputIds)) {
+            NDArray ids = validIds(scope.enter(inputIds));
+            NDArray mask = mask(ids, keyWeights);
+            int layers = encoder.layerCount();
+            NDArray penultimate = encoder.forward(embeddings.forward(ids), mask, 0, layers - 1);
+            NDArray last = finalLayerNorm.forward(encoder.forward(penultimate, mask, layers - 1, layers));
+            return new HiddenStates(scope.exit(Precision.full(penultimate)), scope.exit(Precision.full(last)));
+        }
+    }
+
+    /** [B, S] int32/int64 ids, checked against the config → int64 [B, S]. */
+    private NDArray validIds(NDArray inputIds) {
         Shape shape = inputIds.getShape();
         if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("token ids must be [batch, 1 ≤ length ≤ " + config.maxPositionEmbeddings()
@@ -100,20 +142,20 @@ public final class ClipTextModel {
         if (type != DataType.INT64 && type != DataType.INT32) {
             throw new IllegalArgumentException("token ids must be int32 or int64, found " + type);
         }
-        try (Scope scope = Scope.below(inputIds)) {
-            NDArray ids = scope.enter(inputIds).toType(DataType.INT64, false);
-            long min = ids.min().getLong();
-            long max = ids.max().getLong();
-            if (min < 0 || max >= config.vocabSize()) {
-                throw new IllegalArgumentException("token ids must lie in [0, " + config.vocabSize() + "), found "
-                        + min + " … " + max);
-            }
-            // the states leave as float32 whatever the weights' precision: they are the UNet's context and the
-            // start of null-text's optimized embeddings
-            NDArray mask = ClipAttention.causalMask(ids.getManager(), keyWeights, Math.toIntExact(shape.get(0)),
-                    Math.toIntExact(shape.get(1)));
-            return scope.exit(Precision.full(finalLayerNorm.forward(encoder.forward(embeddings.forward(ids), mask))));
+        NDArray ids = inputIds.toType(DataType.INT64, false);
+        long min = ids.min().getLong();
+        long max = ids.max().getLong();
+        if (min < 0 || max >= config.vocabSize()) {
+            throw new IllegalArgumentException("token ids must lie in [0, " + config.vocabSize() + "), found "
+                    + min + " … " + max);
         }
+        return ids;
+    }
+
+    private static NDArray mask(NDArray ids, float[][] keyWeights) {
+        Shape shape = ids.getShape();
+        return ClipAttention.causalMask(ids.getManager(), keyWeights, Math.toIntExact(shape.get(0)),
+                Math.toIntExact(shape.get(1)));
     }
 
     public int hiddenSize() {
