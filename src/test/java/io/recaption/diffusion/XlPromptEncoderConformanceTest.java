@@ -2,6 +2,7 @@ package io.recaption.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +16,7 @@ import io.recaption.model.clip.ClipTextModelWithProjection;
 import io.recaption.model.clip.ClipTokenizer;
 import io.recaption.model.nn.Precision;
 import io.recaption.model.weights.Snapshot;
+import io.recaption.model.weights.WeightLoadException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,14 @@ class XlPromptEncoderConformanceTest {
         NDArray ids = new XlTimeIds(120, 128, 4, 0, 128, 128).toArray(1, manager);
         Fixtures.assertMaxAbs("sdxl.add_time_ids", cases.get("sdxl.add_time_ids"), ids, 0);
         assertEquals(2, XlTimeIds.uncropped(64, 96).toArray(2, manager).getShape().get(0));
+    }
+
+    /** Until the samplers pass SDXL's added conditions, the SD pipeline refuses the snapshot by what it is. */
+    @Test
+    void theSdPipelineRefusesAnSdxlSnapshotNamingIt() {
+        WeightLoadException e = assertThrows(WeightLoadException.class, () -> StableDiffusion.load(Fixtures.tinySdxl()));
+        assertTrue(e.getMessage().contains("Stable Diffusion XL") && e.getMessage().contains("text_time")
+                && e.getMessage().contains("1.x or 2.x"), e.getMessage());
     }
 
     private static int[] ints(JsonNode array) {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The part of diffusers' {@code UNet2DConditionModel} config that Stable Diffusion 1.x/2.x use, read
+ * The part of diffusers' {@code UNet2DConditionModel} config that Stable Diffusion 1.x/2.x and SDXL use, read
  * from the snapshot's {@code unet/config.json}. Every option this engine does not implement is
  * refused with the key and value in the message, never ignored.
  *
@@ -22,6 +22,7 @@ import java.util.List;
  * @param downBlockTypes diffusers block class names, without the legacy {@code UNetRes} prefix
  * @param midBlockType {@link #MID_BLOCK} or {@code null} for a UNet without a mid block
  * @param attentionHeads heads per down block (the up blocks use this list reversed)
+ * @param textTime SDXL's added text-and-time conditioning, or null (SD 1.x/2.x)
  * @param upcastAttention accepted and without effect: diffusers upcasts the attention logits to
  *     float32 for half-precision runs, and this engine computes in float32 throughout (half-precision
  *     weights are upcast on load)
@@ -48,7 +49,25 @@ public record UNet2DConditionConfig(
         List<Integer> attentionHeads,
         List<Integer> transformerLayersPerBlock,
         boolean useLinearProjection,
-        boolean upcastAttention) {
+        boolean upcastAttention,
+        TextTime textTime) {
+
+    /**
+     * SDXL's added conditioning ({@code addition_embed_type: "text_time"}): each of the six time ids embedded
+     * sinusoidally to {@code timeEmbedDim} channels ({@code add_time_proj}), concatenated after the pooled text
+     * embedding, {@code inputDim} wide in all ({@code projection_class_embeddings_input_dim}: 1280 + 6 × 256 = 2816 in
+     * base), through {@code add_embedding} and added to the time embedding.
+     */
+    public record TextTime(int timeEmbedDim, int inputDim) {
+
+        /** The six ids of {@code StableDiffusionXLPipeline._get_add_time_ids}: original size, crop corner, target size. */
+        public static final int TIME_IDS = 6;
+
+        /** The pooled text embedding's width that the input width leaves: inputDim − 6 × timeEmbedDim. */
+        public int pooledDim() {
+            return inputDim - TIME_IDS * timeEmbedDim;
+        }
+    }
 
     public static final String CROSS_ATTN_DOWN_BLOCK = "CrossAttnDownBlock2D";
     public static final String DOWN_BLOCK = "DownBlock2D";
@@ -132,7 +151,8 @@ public record UNet2DConditionConfig(
                 list(heads),
                 list(json.intsPerBlock("transformer_layers_per_block", blocks, filled(blocks, 1))),
                 json.boolValue("use_linear_projection", false),
-                json.boolValue("upcast_attention", false));
+                json.boolValue("upcast_attention", false),
+                textTime(json));
         config.validate();
         return config;
     }
@@ -155,19 +175,39 @@ public record UNet2DConditionConfig(
         json.refuseUnless("class_embeddings_concat", false);
         // Each of these adds an embedding or projection (SDXL's text-time embedding, class labels,
         // LCM's timestep condition, an image-hint input...); only plain text conditioning is supported.
-        for (String key : List.of("class_embed_type", "num_class_embeds", "addition_embed_type",
-                "addition_time_embed_dim", "projection_class_embeddings_input_dim", "encoder_hid_dim",
+        for (String key : List.of("class_embed_type", "num_class_embeds", "encoder_hid_dim",
                 "encoder_hid_dim_type", "time_cond_proj_dim", "time_embedding_dim", "time_embedding_act_fn",
                 "timestep_post_act", "cross_attention_norm", "reverse_transformer_layers_per_block")) {
             if (json.has(key)) {
                 throw new WeightLoadException(json.source() + ": '" + key + "' is set, which this engine does not"
-                        + " support (Stable Diffusion 1.x/2.x text-conditioned UNets only; SDXL-style extra"
-                        + " embeddings are out of scope)");
+                        + " support (Stable Diffusion 1.x/2.x and SDXL text-conditioned UNets only)");
             }
         }
         // resnet_skip_time_act, resnet_out_scale_factor and addition_embed_type_num_heads only reach block
         // types refused above (diffusers passes them to Simple*/ResnetDownsample blocks and the addition
         // embedding), and dropout does nothing at inference: they are read by nobody, on purpose.
+    }
+
+    /** {@code addition_embed_type}: none, or SDXL's "text_time" with both of its widths; any other is refused. */
+    private static TextTime textTime(JsonConfig json) {
+        if (!json.has("addition_embed_type")) {
+            // diffusers reads addition_time_embed_dim and projection_class_embeddings_input_dim only for an addition
+            // (or a class "projection", refused above): without one they change nothing
+            return null;
+        }
+        String type = json.stringValue("addition_embed_type");
+        if (!type.equals("text_time")) {
+            throw new WeightLoadException(json.source() + ": addition_embed_type '" + type + "' is not supported"
+                    + " (only \"text_time\", SDXL's, or none)");
+        }
+        TextTime textTime = new TextTime(json.intValue("addition_time_embed_dim"),
+                json.intValue("projection_class_embeddings_input_dim"));
+        if (textTime.timeEmbedDim() <= 0 || textTime.pooledDim() <= 0) {
+            throw new WeightLoadException(json.source() + ": projection_class_embeddings_input_dim "
+                    + textTime.inputDim() + " leaves no room for a pooled text embedding beside "
+                    + TextTime.TIME_IDS + " time ids of addition_time_embed_dim " + textTime.timeEmbedDim());
+        }
+        return textTime;
     }
 
     private static List<String> blockTypes(JsonConfig json, String key, List<String> supported) {

@@ -44,6 +44,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final Conv2d convIn;
     private final Timesteps timeProj;
     private final TimestepEmbedding timeEmbedding;
+    /** SDXL's text-and-time conditioning ({@code add_time_proj}, {@code add_embedding}); null for SD 1.x/2.x. */
+    private final Timesteps addTimeProj;
+    private final TimestepEmbedding addEmbedding;
     private final List<UNetDownBlock> downBlocks = new ArrayList<>();
     private final UNetMidBlock2DCrossAttn midBlock;
     private final List<UNetUpBlock> upBlocks = new ArrayList<>();
@@ -65,6 +68,13 @@ public final class UNet2DConditionModel implements AutoCloseable {
         this.timeProj = new Timesteps(width, config.flipSinToCos(), config.freqShift());
         UnaryOperator<NDArray> act = Activations.byName(config.source(), config.actFn());
         this.timeEmbedding = new TimestepEmbedding(weights.child("time_embedding"), width, config.timeEmbedDim(), act);
+        UNet2DConditionConfig.TextTime textTime = config.textTime();
+        // diffusers builds add_embedding as TimestepEmbedding(in, time_embed_dim) with its default act_fn, silu,
+        // whatever the UNet's act_fn
+        this.addTimeProj = textTime == null ? null
+                : new Timesteps(textTime.timeEmbedDim(), config.flipSinToCos(), config.freqShift());
+        this.addEmbedding = textTime == null ? null : new TimestepEmbedding(weights.child("add_embedding"),
+                textTime.inputDim(), config.timeEmbedDim(), Activations.byName(config.source(), "silu"));
         for (int i = 0; i < blocks; i++) {
             UNetBlockSpec spec = UNetBlockSpec.down(config, i);
             WeightMap block = weights.child("down_blocks", i);
@@ -136,7 +146,16 @@ public final class UNet2DConditionModel implements AutoCloseable {
      * → the prediction [B, out, H, W] (ε, or v for v-prediction checkpoints), in the sample's manager.
      */
     public NDArray forward(NDArray sample, float timestep, NDArray encoderHiddenStates) {
-        return forward(sample, encoderHiddenStates, m -> timeProj.forward(m, timestep, sample.getShape().get(0)));
+        return forward(sample, timestep, encoderHiddenStates, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, float, NDArray)}, with SDXL's added conditions ({@code added_cond_kwargs}), which
+     * a {@code text_time} UNet requires and any other refuses.
+     */
+    public NDArray forward(NDArray sample, float timestep, NDArray encoderHiddenStates, AddedConditions added) {
+        return forward(sample, encoderHiddenStates, added,
+                m -> timeProj.forward(m, timestep, sample.getShape().get(0)));
     }
 
     /**
@@ -147,10 +166,10 @@ public final class UNet2DConditionModel implements AutoCloseable {
         if (timesteps.length != sample.getShape().get(0)) {
             throw new IllegalArgumentException(timesteps.length + " timesteps for a batch of " + sample.getShape().get(0));
         }
-        return forward(sample, encoderHiddenStates, m -> timeProj.forward(m, timesteps));
+        return forward(sample, encoderHiddenStates, null, m -> timeProj.forward(m, timesteps));
     }
 
-    private NDArray forward(NDArray sample, NDArray encoderHiddenStates,
+    private NDArray forward(NDArray sample, NDArray encoderHiddenStates, AddedConditions added,
             java.util.function.Function<NDManager, NDArray> timeProjection) {
         Shape shape = sample.getShape();
         if (shape.dimension() != 4 || shape.get(1) != config.inChannels()) {
@@ -161,6 +180,7 @@ public final class UNet2DConditionModel implements AutoCloseable {
             throw new IllegalArgumentException("encoderHiddenStates must be [" + shape.get(0) + ", N, d], got "
                     + contextShape);
         }
+        checkAdded(added, shape.get(0));
         try (Scope scope = Scope.below(sample)) {
             // float32 in and out; the blocks compute in the weights' precision (the sinusoidal time embedding
             // is made in float32 and cast, as diffusers' `t_emb.to(dtype=sample.dtype)`)
@@ -170,6 +190,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
                 x = Scalars.mul(x, 2).sub(1);
             }
             NDArray temb = timeEmbedding.forward(precision.cast(timeProjection.apply(x.getManager())));
+            if (added != null) {
+                temb = temb.add(addedEmbedding(scope, added)); // [B, time_embed_dim]
+            }
             x = convIn.forward(x);
 
             List<NDArray> skips = new ArrayList<>();
@@ -199,6 +222,42 @@ public final class UNet2DConditionModel implements AutoCloseable {
                 x = block.forward(x, blockSkips, temb, context, upsampleSize);
             }
             return scope.exit(Precision.full(convOut.forward(convNormOut.forwardThen(convAct, x))));
+        }
+    }
+
+    /**
+     * diffusers' {@code get_aug_embed} for "text_time": the time ids [B, 6] flattened through {@code add_time_proj}
+     * → [B, 6 × timeEmbedDim], after the pooled embedding [B, pooled] → {@code add_embedding} → [B, time_embed_dim].
+     */
+    private NDArray addedEmbedding(Scope scope, AddedConditions added) {
+        NDArray timeIds = scope.enter(added.timeIds());
+        long batch = timeIds.getShape().get(0);
+        float[] ids = timeIds.toFloatArray();
+        NDArray timeEmbeds = addTimeProj.forward(scope.manager(), ids).reshape(batch, -1); // [B, 6 · dim]
+        NDArray addEmbeds = scope.enter(added.textEmbeds()).concat(timeEmbeds, 1); // [B, inputDim]
+        return addEmbedding.forward(precision.cast(addEmbeds));
+    }
+
+    private void checkAdded(AddedConditions added, long batch) {
+        UNet2DConditionConfig.TextTime textTime = config.textTime();
+        if (textTime == null) {
+            if (added != null) {
+                throw new IllegalArgumentException("this UNet has no addition embedding (addition_embed_type is not"
+                        + " set): it takes no pooled text embedding or time ids");
+            }
+            return;
+        }
+        if (added == null) {
+            throw new IllegalArgumentException("this UNet (addition_embed_type \"text_time\", SDXL) needs the pooled"
+                    + " text embedding and the time ids beside the context");
+        }
+        Shape pooled = added.textEmbeds().getShape();
+        Shape ids = added.timeIds().getShape();
+        if (!pooled.equals(new Shape(batch, textTime.pooledDim()))
+                || !ids.equals(new Shape(batch, UNet2DConditionConfig.TextTime.TIME_IDS))) {
+            throw new IllegalArgumentException("added conditions must be text_embeds [" + batch + ", "
+                    + textTime.pooledDim() + "] and time_ids [" + batch + ", " + UNet2DConditionConfig.TextTime.TIME_IDS
+                    + "], got " + pooled + " and " + ids);
         }
     }
 

@@ -142,7 +142,8 @@ class UNetLoadingTest {
     @CsvSource(delimiter = '|', value = {
         "num_attention_heads | 4 | num_attention_heads",
         "class_embed_type | \"timestep\" | class_embed_type",
-        "addition_embed_type | \"text_time\" | addition_embed_type",
+        "addition_embed_type | \"text\" | addition_embed_type",
+        "addition_embed_type | \"text_time\" | addition_time_embed_dim",
         "resnet_time_scale_shift | \"scale_shift\" | resnet_time_scale_shift",
         "only_cross_attention | true | only_cross_attention",
         "dual_cross_attention | true | dual_cross_attention",
