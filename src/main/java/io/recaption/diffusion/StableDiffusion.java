@@ -36,12 +36,14 @@ public final class StableDiffusion implements AutoCloseable {
         this.folder = folder;
         this.weights = weights;
         this.precision = precision;
-        if (UNet2DConditionConfig.from(snapshot.config(UNet2DConditionModel.COMPONENT)).textTime() != null) {
+        if (PipelineKind.of(snapshot) == PipelineKind.STABLE_DIFFUSION_XL
+                || UNet2DConditionConfig.from(snapshot.config(UNet2DConditionModel.COMPONENT)).textTime() != null) {
             // its parts load (XlPromptEncoder, the text_time UNet), but the samplers, inversion and editing pass no
             // added conditions yet: refused here with what is supported, before any weight is read
-            throw new io.recaption.model.weights.WeightLoadException(folder + " is a Stable Diffusion XL snapshot (its"
-                    + " UNet has addition_embed_type \"text_time\"): inverting and editing with SDXL is not supported"
-                    + " yet; use a Stable Diffusion 1.x or 2.x snapshot (StableDiffusionPipeline)");
+            throw new io.recaption.model.weights.WeightLoadException(folder + " is a Stable Diffusion XL snapshot"
+                    + " (StableDiffusionXLPipeline; its UNet has addition_embed_type \"text_time\"): inverting and"
+                    + " editing with SDXL is not supported yet; use a Stable Diffusion 1.x or 2.x snapshot"
+                    + " (StableDiffusionPipeline)");
         }
         this.tokenizer = ClipTokenizer.load(snapshot.componentDir("tokenizer"));
         this.textEncoder = ClipTextModel.load(snapshot, weights, precision);
