@@ -167,6 +167,27 @@ with torch.no_grad():
                         added_cond_kwargs={"text_embeds": pooled, "time_ids": time_ids.repeat(2, 1)}).sample
         put(f"sdxl.unet.out_t{t}", out, f"unet(sample, {t}, context of both captions, added_cond_kwargs)")
 
+# DDIM sampling with classifier-free guidance, the whole chain: encode_prompt (zeros for the unconditional branch),
+# the default time ids of a 128² render, the text_time UNet and DDIMScheduler.from_config of the published Euler
+# config with clip_sample False (as the Java reads a non-DDIM scheduler file, and as the null-text reference does)
+from diffusers import DDIMScheduler  # noqa: E402
+
+SAMPLE_STEPS = 4
+ddim_pipe = StableDiffusionXLPipeline(vae=pipe.vae, text_encoder=pipe.text_encoder, text_encoder_2=pipe.text_encoder_2,
+                                      tokenizer=pipe.tokenizer, tokenizer_2=pipe.tokenizer_2, unet=pipe.unet,
+                                      scheduler=DDIMScheduler.from_config(pipe.scheduler.config, clip_sample=False),
+                                      force_zeros_for_empty_prompt=True)
+g = torch.Generator().manual_seed(6)
+start = torch.randn(1, 4, 16, 16, generator=g)
+with torch.no_grad():
+    latents = ddim_pipe(CAPTIONS[0], num_inference_steps=SAMPLE_STEPS, guidance_scale=7.5, latents=start.clone(),
+                        height=128, width=128, output_type="latent").images
+put("sdxl.sample.start", start, "x_T, randn seed 6")
+put("sdxl.sample.latents", latents, f"StableDiffusionXLPipeline(CAPTIONS[0], {SAMPLE_STEPS} DDIM steps, guidance 7.5,"
+    " 128², output_type latent)")
+notes["sdxl.sample.settings"] = {"caption": CAPTIONS[0], "steps": SAMPLE_STEPS, "guidance_scale": 7.5,
+                                 "time_ids": [128, 128, 0, 0, 128, 128]}
+
 save_file(tensors, os.path.join(HERE, "sdxl-cases.safetensors"))
 json.dump({"captions": CAPTIONS, "tokenizer_cases": token_cases, "tensors": notes,
            "versions": {"torch": torch.__version__, "transformers": __import__("transformers").__version__,

@@ -40,7 +40,7 @@ public final class DdimInversion {
             NDArray next;
             try (Scope scope = Scope.below(outer)) {
                 NDArray x = scope.enter(current);
-                NDArray eps = denoiser.noise(x, t, scope.enter(cond));
+                NDArray eps = denoiser.noise(x, t, scope.enter(cond), GuidedDenoiser.Branch.CONDITIONAL);
                 next = scope.exit(scheduler.inverseStep(eps, t, x, steps));
             }
             latents.add(next);

@@ -100,7 +100,7 @@ public final class NullTextOptimization {
             try (Scope step = Scope.below(outer)) {
                 NDArray z = step.enter(latent);
                 NDArray target = step.enter(trajectory.get(steps - 1 - i));
-                NDArray epsCond = denoiser.noise(z, t, step.enter(cond));
+                NDArray epsCond = denoiser.noise(z, t, step.enter(cond), GuidedDenoiser.Branch.CONDITIONAL);
                 Adam adam = new Adam(step.manager(), settings.learningRateAt(i));
                 NDArray current = step.enter(nullEmbedding).stopGradient();
                 double threshold = settings.earlyStopEpsilon() + i * settings.earlyStopSlope();
@@ -124,7 +124,7 @@ public final class NullTextOptimization {
                 losses[i] = loss;
                 progress.onStep(Phase.NULL_TEXT, i + 1, steps, loss);
                 // advance z̄ with the optimised ∅_i: only ε_∅ is new, ε_C is the one cached above
-                NDArray epsUncond = denoiser.noise(z, t, current);
+                NDArray epsUncond = denoiser.noise(z, t, current, GuidedDenoiser.Branch.UNCONDITIONAL);
                 NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), settings.guidance()));
                 NDArray nextLatent = step.exit(scheduler.step(eps, t, z, steps));
                 if (latent != trajectory.get(steps)) {
@@ -163,7 +163,7 @@ public final class NullTextOptimization {
                     NDArray nextLatent;
                     try (Scope iteration = Scope.below(outer)) {
                         NDArray z = iteration.enter(latent);
-                        NDArray epsCond = denoiser.noise(z, t, iteration.enter(cond));
+                        NDArray epsCond = denoiser.noise(z, t, iteration.enter(cond), GuidedDenoiser.Branch.CONDITIONAL);
                         NDArray[] lossAndGrad = lossAndGradient(z, t, iteration.enter(current), epsCond,
                                 iteration.enter(trajectory.get(steps - 1 - i)), steps, settings.guidance());
                         losses[i] = lossAndGrad[0].getFloat();
@@ -200,7 +200,7 @@ public final class NullTextOptimization {
         NDArray parameter = nullEmbedding.stopGradient();
         parameter.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray epsUncond = denoiser.noise(latent, t, parameter);
+            NDArray epsUncond = denoiser.noise(latent, t, parameter, GuidedDenoiser.Branch.UNCONDITIONAL);
             NDArray eps = epsUncond.add(Scalars.mul(epsCond.sub(epsUncond), guidance));
             NDArray reconstruction = scheduler.step(eps, t, latent, steps);
             NDArray loss = reconstruction.sub(target).square().mean();

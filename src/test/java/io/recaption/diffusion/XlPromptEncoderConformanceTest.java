@@ -124,6 +124,34 @@ class XlPromptEncoderConformanceTest {
         assertEquals(2, XlTimeIds.uncropped(64, 96).toArray(2, manager).getShape().get(0));
     }
 
+    /**
+     * The whole sampling chain on SDXL: encode_prompt, zeros for the unconditional branch, the default time ids of a
+     * 128² render, the text_time UNet through {@link GuidedDenoiser}'s added conditioning, and DDIM from the published
+     * Euler config, against {@code StableDiffusionXLPipeline} with {@code DDIMScheduler.from_config(clip_sample=False)}:
+     * max abs 1e-3, as SD's sampling cases.
+     */
+    @Test
+    void ddimSamplingMatchesThePipeline() {
+        JsonNode settings = json.path("tensors").path("sdxl.sample.settings");
+        int steps = settings.path("steps").asInt();
+        XlPromptEncoder encoder = XlPromptEncoder.load(snapshot, weights, Precision.FLOAT32);
+        io.recaption.model.unet.UNet2DConditionModel unet = io.recaption.model.unet.UNet2DConditionModel.load(snapshot,
+                weights);
+        try (NDManager run = manager.newSubManager()) {
+            XlPromptEncoder.Embeds cond = encoder.encode(List.of(settings.path("caption").asText()), run);
+            XlPromptEncoder.Embeds uncond = encoder.unconditional(1, run);
+            NDArray timeIds = XlTimeIds.uncropped(128, 128).toArray(1, run);
+            GuidedDenoiser denoiser = new GuidedDenoiser(unet,
+                    new GuidedDenoiser.AddedConditioning(uncond.pooled(), cond.pooled(), timeIds));
+            NDArray nulls = uncond.promptEmbeds().repeat(0, steps);
+            NDArray latents = new Sampler(denoiser, DdimScheduler.load(snapshot)).run(new Sampler.Request(
+                    cases.get("sdxl.sample.start"), cond.promptEmbeds(), nulls, (float) settings.path("guidance_scale")
+                            .asDouble(), null, StepHook.NONE), ProgressListener.NONE);
+            Fixtures.assertMaxAbs("sdxl.sample.latents", cases.get("sdxl.sample.latents"), latents, 1e-3);
+            assertEquals(2L * steps, denoiser.evaluations());
+        }
+    }
+
     /** Until the samplers pass SDXL's added conditions, the SD pipeline refuses the snapshot by what it is. */
     @Test
     void theSdPipelineRefusesAnSdxlSnapshotNamingIt() {

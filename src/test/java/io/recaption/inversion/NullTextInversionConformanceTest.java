@@ -95,8 +95,8 @@ class NullTextInversionConformanceTest {
         // reference's batched [∅, C] call gives its C half within the conformance tolerance
         NDArray zT = result.zT();
         int t = model.scheduler().timesteps(steps)[0];
-        NDArray cached = denoiser.noise(zT, t, cond);
-        NDArray again = denoiser.noise(zT, t, cond);
+        NDArray cached = denoiser.noise(zT, t, cond, GuidedDenoiser.Branch.CONDITIONAL);
+        NDArray again = denoiser.noise(zT, t, cond, GuidedDenoiser.Branch.CONDITIONAL);
         assertEquals(true, cached.contentEquals(again), "ε_C recomputed is ε_C cached, bit for bit");
         NDArray batched = model.unet().forward(zT.concat(zT, 0), t, result.nullEmbeddings().get(0).expandDims(0)
                 .concat(cond, 0)).get(1).expandDims(0);
