@@ -188,6 +188,99 @@ put("sdxl.sample.latents", latents, f"StableDiffusionXLPipeline(CAPTIONS[0], {SA
 notes["sdxl.sample.settings"] = {"caption": CAPTIONS[0], "steps": SAMPLE_STEPS, "guidance_scale": 7.5,
                                  "time_ids": [128, 128, 0, 0, 128, 128]}
 
+# DDIM inversion and per-step null-text optimization (Mokady et al. Algorithm 1) on SDXL: the community
+# NullTextPipeline's own loops (ddim_inversion_loop, null_optimization, prev_step, next_step), given SDXL's
+# conditioning. Its UNet calls get the added conditions of their branch (the empty prompt's pooled embedding, zeros
+# here, for ∅; the caption's for C; the time ids of a 128² photo for both), image2latent uses the VAE's own
+# scaling_factor (the community file hard-codes SD's 0.18215), and ∅ starts from what encode_prompt gives the
+# unconditional branch (zeros, force_zeros_for_empty_prompt). The pooled embedding and the time ids stay as built.
+sys.path.insert(0, os.environ.get("DIFFUSERS_COMMUNITY", "/work/diffusers/examples/community"))
+from pipeline_null_text_inversion import NullTextPipeline  # noqa: E402
+from PIL import Image  # noqa: E402
+import numpy as np  # noqa: E402
+
+NTI_STEPS, NTI_INNER, NTI_EPS = 6, 4, 1e-5
+NTI_CAPTION = CAPTIONS[0]
+photo = Image.open(os.path.join(HERE, "..", "reference", "chelsea-256.png")).convert("RGB").resize((128, 128),
+                                                                                                   Image.BICUBIC)
+photo.save(os.path.join(HERE, "chelsea-128.png"))
+cond_embeds, _, cond_pooled, _ = pipe.encode_prompt(NTI_CAPTION, device="cpu", do_classifier_free_guidance=True)
+uncond_embeds = torch.zeros_like(cond_embeds)
+uncond_pooled = torch.zeros_like(cond_pooled)
+nti_time_ids = pipe._get_add_time_ids((128, 128), (0, 0), (128, 128), torch.float32,
+                                      text_encoder_projection_dim=pipe.text_encoder_2.config.projection_dim)
+
+
+class AddedConditionsUNet(torch.nn.Module):
+    """The SDXL UNet as the community pipeline calls it (sample, t, encoder_hidden_states): batch 2 is [∅, C];
+    a batch of 1 is C when its context is the caption's, else ∅."""
+
+    def __init__(self, unet):
+        super().__init__()
+        self.inner = unet
+        self.config = unet.config
+
+    @property
+    def device(self):
+        return self.inner.device
+
+    @property
+    def dtype(self):
+        return self.inner.dtype
+
+    def forward(self, sample, t, encoder_hidden_states):
+        if sample.shape[0] == 2:
+            pooled = torch.cat([uncond_pooled, cond_pooled])
+        else:
+            pooled = cond_pooled if torch.equal(encoder_hidden_states, cond_embeds) else uncond_pooled
+        return self.inner(sample, t, encoder_hidden_states=encoder_hidden_states,
+                          added_cond_kwargs={"text_embeds": pooled,
+                                             "time_ids": nti_time_ids.repeat(sample.shape[0], 1)})
+
+
+class XlNullTextPipeline(NullTextPipeline):
+    def get_context(self, prompt):
+        return torch.cat([uncond_embeds, cond_embeds])
+
+    @torch.no_grad()
+    def image2latent(self, image_path):
+        image = torch.from_numpy(np.array(Image.open(image_path).convert("RGB"))).float() / 127.5 - 1
+        image = image.permute(2, 0, 1).unsqueeze(0)
+        return self.vae.encode(image)["latent_dist"].mean * self.vae.config.scaling_factor
+
+
+nti = XlNullTextPipeline(vae=pipe.vae, text_encoder=pipe.text_encoder, tokenizer=pipe.tokenizer, unet=pipe.unet,
+                         scheduler=DDIMScheduler.from_config(pipe.scheduler.config, clip_sample=False),
+                         safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+object.__setattr__(nti, "unet", AddedConditionsUNet(pipe.unet))
+photo_path = os.path.join("/tmp", "sdxl-chelsea-128.png")
+photo.save(photo_path)
+if os.path.exists(photo_path + ".pt"):
+    os.remove(photo_path + ".pt")
+nti.num_inference_steps = NTI_STEPS
+z0 = nti.image2latent(photo_path)
+trajectory = nti.ddim_inversion_loop(z0, nti.get_context(NTI_CAPTION))
+x_T, null_embeddings = nti.invert(photo_path, NTI_CAPTION, num_inner_steps=NTI_INNER, early_stop_epsilon=NTI_EPS,
+                                  num_inference_steps=NTI_STEPS)
+put("sdxl.nti.z0", z0, "vae.encode(chelsea-128).latent_dist.mean * scaling_factor (0.13025)")
+put("sdxl.nti.ddim_trajectory", torch.cat(trajectory), f"DDIM inversion z0..zT at guidance 1, {NTI_STEPS} steps")
+put("sdxl.nti.null_embeddings", null_embeddings, f"optimized ∅ per step [{NTI_STEPS}, 1, 77, 80], from zeros")
+with torch.no_grad():
+    # the caption's SDXL embeddings given, so that __call__'s SD encode_prompt only passes them through
+    rec = nti(None, null_embeddings, x_T, num_inference_steps=NTI_STEPS, guidance_scale=7.5, output_type="latent",
+              prompt_embeds=cond_embeds, negative_prompt_embeds=uncond_embeds).images
+    plain = nti(None, uncond_embeds.expand(NTI_STEPS, 1, 77, 80), x_T, num_inference_steps=NTI_STEPS,
+                guidance_scale=7.5, output_type="latent", prompt_embeds=cond_embeds,
+                negative_prompt_embeds=uncond_embeds).images
+put("sdxl.nti.reconstruction_latent", rec, "sampling from x_T with the optimized ∅ (the pipeline's __call__)")
+notes["sdxl.nti.settings"] = {"caption": NTI_CAPTION, "steps": NTI_STEPS, "inner_steps": NTI_INNER,
+                              "early_stop_epsilon": NTI_EPS, "guidance_scale": 7.5,
+                              "time_ids": [128, 128, 0, 0, 128, 128],
+                              "mse_to_z0_optimized": float(((rec - z0) ** 2).mean()),
+                              "mse_to_z0_plain": float(((plain - z0) ** 2).mean())}
+print("null-text on SDXL: mse to z0", notes["sdxl.nti.settings"]["mse_to_z0_plain"], "->",
+      notes["sdxl.nti.settings"]["mse_to_z0_optimized"])
+
 save_file(tensors, os.path.join(HERE, "sdxl-cases.safetensors"))
 json.dump({"captions": CAPTIONS, "tokenizer_cases": token_cases, "tensors": notes,
            "versions": {"torch": torch.__version__, "transformers": __import__("transformers").__version__,

@@ -2,13 +2,9 @@ package io.recaption.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.recaption.model.clip.ClipTextModel;
 import io.recaption.model.clip.ClipTokenizer;
-import io.recaption.model.nn.HostMemory;
 import io.recaption.model.nn.Precision;
-import io.recaption.model.nn.Scope;
 import io.recaption.model.unet.UNet2DConditionConfig;
 import io.recaption.model.unet.UNet2DConditionModel;
 import io.recaption.model.vae.AutoencoderKL;
@@ -21,7 +17,7 @@ import java.util.List;
  * encoder, UNet, VAE and the DDIM scheduler built from the snapshot's scheduler config. All
  * weights live in one manager owned by this object.
  */
-public final class StableDiffusion implements AutoCloseable {
+public final class StableDiffusion implements DiffusionModel {
 
     private final Path folder;
     private final NDManager weights;
@@ -77,15 +73,18 @@ public final class StableDiffusion implements AutoCloseable {
         }
     }
 
+    @Override
     public Path folder() {
         return folder;
     }
 
     /** The type the models' weights are kept and their forward passes computed in. */
+    @Override
     public Precision precision() {
         return precision;
     }
 
+    @Override
     public ClipTokenizer tokenizer() {
         return tokenizer;
     }
@@ -94,6 +93,7 @@ public final class StableDiffusion implements AutoCloseable {
         return textEncoder;
     }
 
+    @Override
     public UNet2DConditionModel unet() {
         return unet;
     }
@@ -102,11 +102,13 @@ public final class StableDiffusion implements AutoCloseable {
         return vae;
     }
 
+    @Override
     public DdimScheduler scheduler() {
         return scheduler;
     }
 
     /** Pixel size of the square images the UNet was trained on: sample size × VAE downscale factor. */
+    @Override
     public int imageSize() {
         return unet.config().sampleSize() * vae.downscaleFactor();
     }
@@ -126,46 +128,37 @@ public final class StableDiffusion implements AutoCloseable {
      * each token (null: the reference's encoder; see {@link ClipTextModel#forward(NDArray, float[][])}).
      */
     public NDArray encodeIds(List<int[]> ids, float[][] keyWeights, NDManager manager) {
-        int length = ids.get(0).length;
-        long[] flat = new long[ids.size() * length];
-        for (int i = 0; i < ids.size(); i++) {
-            for (int j = 0; j < length; j++) {
-                flat[i * length + j] = ids.get(i)[j];
-            }
-        }
-        NDArray input = manager.create(flat, new Shape(ids.size(), length)).toType(DataType.INT64, false);
-        try (input) {
+        try (NDArray input = ClipTextModel.ids(ids, manager)) {
             return textEncoder.forward(input, keyWeights);
         }
     }
 
-    /**
-     * pixels [1, 3, H, W] in [−1, 1] → z_0 = mean of the VAE posterior × scaling factor [1, 4, h, w], in the
-     * pixels' manager. The posterior's mean, not a sample: inversion needs the deterministic latent (as the
-     * null-text reference's {@code image2latent}).
-     */
+    @Override
     public NDArray encode(NDArray pixels) {
-        // the VAE's working set (pixel-sized maps) is not the UNet's: each starts from a heap given back
-        HostMemory.releaseFreeMemory();
-        try (Scope scope = Scope.below(pixels)) {
-            return scope.exit(vae.encode(scope.enter(pixels)).mean().mul((float) vae.scalingFactor()));
-        } finally {
-            HostMemory.releaseFreeMemory();
-        }
+        return VaeCodec.encode(vae, pixels);
     }
 
-    /**
-     * latents [n, 4, h, w] → pixels [n, 3, H, W] in [−1, 1] (clamped), in the latents' manager; as diffusers'
-     * pipelines, {@code vae.decode(latents / scaling_factor)}.
-     */
+    @Override
     public NDArray decode(NDArray latents) {
-        HostMemory.releaseFreeMemory();
-        try (Scope scope = Scope.below(latents)) {
-            NDArray scaled = scope.enter(latents).div((float) vae.scalingFactor());
-            return scope.exit(vae.decode(scaled).clip(-1f, 1f));
-        } finally {
-            HostMemory.releaseFreeMemory();
-        }
+        return VaeCodec.decode(vae, latents);
+    }
+
+    /** SD 1.x/2.x: the text encoder's last states; no pooled embedding. */
+    @Override
+    public Conditioning condition(List<int[]> ids, NDManager manager) {
+        return new Conditioning(encodeIds(ids, manager), null);
+    }
+
+    /** The encoded "", as the null-text reference's {@code get_context}. */
+    @Override
+    public Conditioning unconditional(NDManager manager) {
+        return condition(List.of(tokenizer.encode("")), manager);
+    }
+
+    /** SD 1.x/2.x take no time ids. */
+    @Override
+    public NDArray timeIds(int images, NDManager manager) {
+        return null;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.recaption.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recaption.model.clip.ClipTextModel;
 import io.recaption.model.clip.ClipTextModelWithProjection;
@@ -11,6 +9,12 @@ import io.recaption.model.clip.ClipTokenizer;
 import io.recaption.model.nn.Precision;
 import io.recaption.model.weights.JsonConfig;
 import io.recaption.model.weights.Snapshot;
+import io.recaption.model.weights.WeightLoadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,26 +49,79 @@ public final class XlPromptEncoder {
         this.forceZerosForEmptyPrompt = forceZerosForEmptyPrompt;
     }
 
-    /** Both tokenizers and encoders of an SDXL snapshot, and its model_index.json's choice for the empty prompt. */
+    /**
+     * Both tokenizers and encoders of an SDXL snapshot, and its model_index.json's choice for the empty prompt. The
+     * two tokenizers must share their vocabulary and merges (every published SDXL does; they differ in the padding
+     * token), so that one caption's token positions are the same in both and one tokenization serves both encoders.
+     */
     public static XlPromptEncoder load(Snapshot snapshot, NDManager weights, Precision precision) {
         boolean forceZeros = JsonConfig.read(snapshot.root().resolve("model_index.json"))
                 .boolValue("force_zeros_for_empty_prompt", true);
-        return new XlPromptEncoder(ClipTokenizer.load(snapshot.componentDir("tokenizer")),
-                ClipTokenizer.load(snapshot.componentDir("tokenizer_2")),
+        Path first = snapshot.componentDir("tokenizer");
+        Path second = snapshot.componentDir("tokenizer_2");
+        requireSameVocabulary(first, second);
+        return new XlPromptEncoder(ClipTokenizer.load(first), ClipTokenizer.load(second),
                 ClipTextModel.load(snapshot, ClipTextModel.COMPONENT, weights, precision),
                 ClipTextModelWithProjection.load(snapshot, weights, precision), forceZeros);
     }
 
     /** The captions' conditioning, in {@code manager}. */
     public Embeds encode(List<String> captions, NDManager manager) {
+        List<int[]> ids = new ArrayList<>();
+        List<int[]> ids2 = new ArrayList<>();
+        for (String caption : captions) {
+            ids.add(tokenizer.encode(caption));
+            ids2.add(tokenizer2.encode(caption));
+        }
+        return encode(ids, ids2, manager);
+    }
+
+    /**
+     * The conditioning of captions already tokenized by the first tokenizer (n × maxLength ids, as a stored caption
+     * is): the second tokenizer's ids are the same up to EOS and its padding after it.
+     */
+    public Embeds encodeIds(List<int[]> ids, NDManager manager) {
+        return encode(ids, ids.stream().map(this::secondIds).toList(), manager);
+    }
+
+    private Embeds encode(List<int[]> ids, List<int[]> ids2, NDManager manager) {
         try (NDManager work = manager.newSubManager()) {
-            NDArray states = textEncoder.hiddenStates(ids(tokenizer, captions, work), null).penultimate(); // [B, 77, D₁]
-            ClipTextModelWithProjection.Output second = textEncoder2.forward(ids(tokenizer2, captions, work), null);
-            NDArray context = NDArrays.concat(new ai.djl.ndarray.NDList(states, second.penultimate()), -1);
-            NDArray pooled = second.textEmbeds();
+            NDArray states = textEncoder.hiddenStates(ClipTextModel.ids(ids, work), null).penultimate(); // [B, 77, D₁]
+            ClipTextModelWithProjection.Output second = textEncoder2.forward(ClipTextModel.ids(ids2, work), null);
+            NDArray context = states.concat(second.penultimate(), -1); // [B, 77, D₁ + D₂]
+            NDArray pooled = second.textEmbeds(); // [B, P]
             context.attach(manager);
             pooled.attach(manager);
-            return new Embeds(Precision.full(context), pooled);
+            return new Embeds(context, pooled);
+        }
+    }
+
+    /** The first tokenizer's ids as the second gives them: everything after the first EOS is its padding. */
+    int[] secondIds(int[] ids) {
+        int[] out = ids.clone();
+        boolean ended = false;
+        for (int i = 0; i < out.length; i++) {
+            if (ended) {
+                out[i] = tokenizer2.padId();
+            }
+            ended |= ids[i] == tokenizer.eosId();
+        }
+        return out;
+    }
+
+    private static void requireSameVocabulary(Path first, Path second) {
+        for (String file : new String[] {"vocab.json", "merges.txt", "tokenizer.json"}) {
+            Path a = first.resolve(file);
+            Path b = second.resolve(file);
+            try {
+                if (Files.isRegularFile(a) != Files.isRegularFile(b)
+                        || Files.isRegularFile(a) && Files.mismatch(a, b) != -1) {
+                    throw new WeightLoadException(first.getParent() + ": tokenizer/ and tokenizer_2/ differ in "
+                            + file + "; SDXL's two tokenizers share one vocabulary (they differ in padding only)");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -72,7 +129,7 @@ public final class XlPromptEncoder {
     public Embeds unconditional(int batch, NDManager manager) {
         if (forceZerosForEmptyPrompt) {
             return new Embeds(manager.zeros(new Shape(batch, tokenizer.maxLength(), contextWidth())),
-                    manager.zeros(new Shape(batch, textEncoder2.config().projectionDim())));
+                    manager.zeros(new Shape(batch, pooledWidth())));
         }
         return encode(java.util.Collections.nCopies(batch, ""), manager);
     }
@@ -86,15 +143,12 @@ public final class XlPromptEncoder {
         return forceZerosForEmptyPrompt;
     }
 
-    private static NDArray ids(ClipTokenizer tokenizer, List<String> captions, NDManager manager) {
-        int length = tokenizer.maxLength();
-        long[] flat = new long[captions.size() * length];
-        for (int i = 0; i < captions.size(); i++) {
-            int[] ids = tokenizer.encode(captions.get(i));
-            for (int j = 0; j < length; j++) {
-                flat[i * length + j] = ids[j];
-            }
-        }
-        return manager.create(flat, new Shape(captions.size(), length)).toType(DataType.INT64, false);
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** P: the pooled embedding's width (text_encoder_2's projection_dim). */
+    public int pooledWidth() {
+        return textEncoder2.config().projectionDim();
     }
 }

@@ -6,11 +6,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.Conditioning;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.diffusion.GuidedDenoiser;
 import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
-import io.recaption.diffusion.StableDiffusion;
 import io.recaption.diffusion.StepHook;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,24 +35,28 @@ public final class Inverter {
             int[] innerStepsRun, double[] finalLosses, NDArray reconstructionLatent, Map<String, Double> seconds,
             long unetEvaluations, long unetBackwards) {}
 
-    private final StableDiffusion model;
+    private final DiffusionModel model;
 
-    public Inverter(StableDiffusion model) {
+    public Inverter(DiffusionModel model) {
         this.model = model;
     }
 
     /** pixels [1, 3, H, W] in [−1, 1]; everything returned is attached to {@code pixels}' manager. */
     public Inversion invert(NDArray pixels, Caption caption, InversionSettings settings, ProgressListener progress) {
         NDManager outer = pixels.getManager();
-        GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
         Map<String, Double> seconds = new LinkedHashMap<>();
         int steps = settings.steps();
 
         long start = System.nanoTime();
         NDArray z0 = model.encode(pixels);
-        NDArray cond = model.encodeIds(List.of(caption.ids()), outer);
-        NDArray emptyNull = model.encodeIds(List.of(model.tokenizer().encode("")), outer);
+        Conditioning captionConditioning = model.condition(List.of(caption.ids()), outer);
+        Conditioning empty = model.unconditional(outer);
+        NDArray cond = captionConditioning.context();
+        NDArray emptyNull = empty.context();
         seconds.put("encode", since(start));
+        // SDXL: ∅'s pooled embedding is the empty prompt's (null-text optimizes the token embeddings only)
+        GuidedDenoiser denoiser = model.denoiser(empty, captionConditioning, outer);
+        GuidedDenoiser reconstructionDenoiser = denoiser;
 
         start = System.nanoTime();
         List<NDArray> trajectory = new DdimInversion(denoiser, model.scheduler()).trajectory(z0, cond, steps, progress);
@@ -80,7 +85,11 @@ public final class Inverter {
                 innerRun = result.innerStepsRun();
                 losses = result.finalLosses();
             }
-            case NEGATIVE_PROMPT -> nullEmbeddings = repeat(cond, steps);
+            case NEGATIVE_PROMPT -> {
+                // ∅ = the caption itself, its pooled embedding too
+                nullEmbeddings = repeat(cond, steps);
+                reconstructionDenoiser = model.denoiser(captionConditioning, captionConditioning, outer);
+            }
             case DIRECT -> {
                 nullEmbeddings = repeat(emptyNull, steps);
                 offsets = directOffsets(denoiser, trajectory, emptyNull, cond, settings.guidance(), progress);
@@ -90,7 +99,7 @@ public final class Inverter {
         seconds.put("optimization", since(start));
 
         start = System.nanoTime();
-        NDArray reconstruction = new Sampler(denoiser, model.scheduler()).run(
+        NDArray reconstruction = new Sampler(reconstructionDenoiser, model.scheduler()).run(
                 new Sampler.Request(zT, cond, nullEmbeddings, settings.guidance(), offsets, StepHook.NONE), progress);
         seconds.put("reconstruction", since(start));
 
@@ -99,8 +108,10 @@ public final class Inverter {
         }
         cond.close();
         emptyNull.close();
+        long evaluations = denoiser.evaluations()
+                + (reconstructionDenoiser == denoiser ? 0 : reconstructionDenoiser.evaluations());
         return new Inversion(z0, zT, nullEmbeddings, offsets, innerRun, losses, reconstruction, seconds,
-                denoiser.evaluations(), denoiser.backwards());
+                evaluations, denoiser.backwards());
     }
 
     /**

@@ -158,6 +158,18 @@ public final class ClipTextModel {
                 Math.toIntExact(shape.get(1)));
     }
 
+    /** n rows of token ids (each maxLength long) → the [n, maxLength] int64 array the forward takes, in {@code manager}. */
+    public static NDArray ids(java.util.List<int[]> rows, NDManager manager) {
+        int length = rows.get(0).length;
+        long[] flat = new long[rows.size() * length];
+        for (int i = 0; i < rows.size(); i++) {
+            for (int j = 0; j < length; j++) {
+                flat[i * length + j] = rows.get(i)[j];
+            }
+        }
+        return manager.create(flat, new Shape(rows.size(), length));
+    }
+
     public int hiddenSize() {
         return config.hiddenSize();
     }
