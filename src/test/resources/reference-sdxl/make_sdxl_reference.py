@@ -182,7 +182,10 @@ start = torch.randn(1, 4, 16, 16, generator=g)
 with torch.no_grad():
     latents = ddim_pipe(CAPTIONS[0], num_inference_steps=SAMPLE_STEPS, guidance_scale=7.5, latents=start.clone(),
                         height=128, width=128, output_type="latent").images
+    latents_1 = ddim_pipe(CAPTIONS[1], num_inference_steps=SAMPLE_STEPS, guidance_scale=7.5, latents=start.clone(),
+                          height=128, width=128, output_type="latent").images
 put("sdxl.sample.start", start, "x_T, randn seed 6")
+put("sdxl.sample.latents_1", latents_1, "the same for CAPTIONS[1]: what an edit with empty control windows renders")
 put("sdxl.sample.latents", latents, f"StableDiffusionXLPipeline(CAPTIONS[0], {SAMPLE_STEPS} DDIM steps, guidance 7.5,"
     " 128², output_type latent)")
 notes["sdxl.sample.settings"] = {"caption": CAPTIONS[0], "steps": SAMPLE_STEPS, "guidance_scale": 7.5,

@@ -18,4 +18,9 @@ public record Conditioning(NDArray context, NDArray pooled) {
     public Conditioning withContext(NDArray value) {
         return new Conditioning(value, pooled);
     }
+
+    /** The same context with another pooled embedding (SDXL: the empty prompt's, repeated for a batch). */
+    public Conditioning withPooled(NDArray value) {
+        return new Conditioning(context, value);
+    }
 }

@@ -37,7 +37,15 @@ public interface DiffusionModel extends AutoCloseable {
     NDArray decode(NDArray latents);
 
     /** n captions' token ids (n × maxLength, from {@link #tokenizer()}) → their conditioning, in {@code manager}. */
-    Conditioning condition(List<int[]> ids, NDManager manager);
+    default Conditioning condition(List<int[]> ids, NDManager manager) {
+        return condition(ids, null, manager);
+    }
+
+    /**
+     * As {@link #condition(List, NDManager)}, with per-caption weights [n][maxLength] of what later tokens read of
+     * each token in the text encoder(s) (null: the reference's; see {@code ClipTextModel#forward(NDArray, float[][])}).
+     */
+    Conditioning condition(List<int[]> ids, float[][] keyWeights, NDManager manager);
 
     /** The unconditional branch the reference pipeline builds for one image, in {@code manager}. */
     Conditioning unconditional(NDManager manager);

@@ -145,8 +145,8 @@ public final class StableDiffusion implements DiffusionModel {
 
     /** SD 1.x/2.x: the text encoder's last states; no pooled embedding. */
     @Override
-    public Conditioning condition(List<int[]> ids, NDManager manager) {
-        return new Conditioning(encodeIds(ids, manager), null);
+    public Conditioning condition(List<int[]> ids, float[][] keyWeights, NDManager manager) {
+        return new Conditioning(encodeIds(ids, keyWeights, manager), null);
     }
 
     /** The encoded "", as the null-text reference's {@code get_context}. */

@@ -114,8 +114,8 @@ public final class StableDiffusionXL implements DiffusionModel {
     }
 
     @Override
-    public Conditioning condition(List<int[]> ids, NDManager manager) {
-        XlPromptEncoder.Embeds embeds = promptEncoder.encodeIds(ids, manager);
+    public Conditioning condition(List<int[]> ids, float[][] keyWeights, NDManager manager) {
+        XlPromptEncoder.Embeds embeds = promptEncoder.encodeIds(ids, keyWeights, manager);
         return new Conditioning(embeds.promptEmbeds(), embeds.pooled());
     }
 

@@ -73,7 +73,7 @@ public final class XlPromptEncoder {
             ids.add(tokenizer.encode(caption));
             ids2.add(tokenizer2.encode(caption));
         }
-        return encode(ids, ids2, manager);
+        return encode(ids, ids2, null, manager);
     }
 
     /**
@@ -81,13 +81,21 @@ public final class XlPromptEncoder {
      * is): the second tokenizer's ids are the same up to EOS and its padding after it.
      */
     public Embeds encodeIds(List<int[]> ids, NDManager manager) {
-        return encode(ids, ids.stream().map(this::secondIds).toList(), manager);
+        return encodeIds(ids, null, manager);
     }
 
-    private Embeds encode(List<int[]> ids, List<int[]> ids2, NDManager manager) {
+    /**
+     * As {@link #encodeIds(List, NDManager)}, with key weights [n][maxLength] applied in both encoders (the
+     * captions' token positions are the same in both; see {@code ClipTextModel#forward(NDArray, float[][])}).
+     */
+    public Embeds encodeIds(List<int[]> ids, float[][] keyWeights, NDManager manager) {
+        return encode(ids, ids.stream().map(this::secondIds).toList(), keyWeights, manager);
+    }
+
+    private Embeds encode(List<int[]> ids, List<int[]> ids2, float[][] keyWeights, NDManager manager) {
         try (NDManager work = manager.newSubManager()) {
-            NDArray states = textEncoder.hiddenStates(ClipTextModel.ids(ids, work), null).penultimate(); // [B, 77, D₁]
-            ClipTextModelWithProjection.Output second = textEncoder2.forward(ClipTextModel.ids(ids2, work), null);
+            NDArray states = textEncoder.hiddenStates(ClipTextModel.ids(ids, work), keyWeights).penultimate(); // [B, 77, D₁]
+            ClipTextModelWithProjection.Output second = textEncoder2.forward(ClipTextModel.ids(ids2, work), keyWeights);
             NDArray context = states.concat(second.penultimate(), -1); // [B, 77, D₁ + D₂]
             NDArray pooled = second.textEmbeds(); // [B, P]
             context.attach(manager);

@@ -3,10 +3,11 @@ package io.recaption.editing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.Conditioning;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.diffusion.GuidedDenoiser;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
-import io.recaption.diffusion.StableDiffusion;
 import io.recaption.diffusion.StepHook;
 import io.recaption.model.clip.ClipTokenizer;
 import java.util.ArrayList;
@@ -24,9 +25,9 @@ public final class Editor {
     /** The final latents of [source, edited] [2, 4, h, w], and the controller's settings actually used. */
     public record Result(NDArray latents, CaptionEdit edit, long unetEvaluations) {}
 
-    private final StableDiffusion model;
+    private final DiffusionModel model;
 
-    public Editor(StableDiffusion model) {
+    public Editor(DiffusionModel model) {
         this.model = model;
     }
 
@@ -46,10 +47,15 @@ public final class Editor {
         try (NDManager controllerScope = outer.newSubManager()) {
             PromptToPromptController controller = controller(controllerScope, edit, settings, latentHeight,
                     latentWidth);
-            NDArray cond = model.encodeIds(List.of(source.ids(), edited.ids()),
+            Conditioning captions = model.condition(List.of(source.ids(), edited.ids()),
                     settings.emphasisDownInEncoder() ? encoderWeights(edit, tokenizer) : null, outer);
+            NDArray cond = captions.context();
             NDArray start = zT.repeat(0, 2);
-            GuidedDenoiser denoiser = new GuidedDenoiser(model.unet());
+            // SDXL: both images' ∅ branch reads the empty prompt's pooled embedding, each caption its own
+            Conditioning empty = model.unconditional(outer);
+            Conditioning unconditional = empty.pooled() == null ? empty
+                    : empty.withPooled(empty.pooled().repeat(0, 2));
+            GuidedDenoiser denoiser = model.denoiser(unconditional, captions, outer);
             NDArray latents;
             if (controller == null) {
                 latents = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(start, cond,
@@ -65,6 +71,12 @@ public final class Editor {
             }
             cond.close();
             start.close();
+            empty.context().close();
+            for (NDArray pooled : new NDArray[] {captions.pooled(), empty.pooled(), unconditional.pooled()}) {
+                if (pooled != null) {
+                    pooled.close();
+                }
+            }
             return new Result(latents, edit, denoiser.evaluations());
         }
     }
