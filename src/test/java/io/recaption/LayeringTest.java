@@ -48,7 +48,7 @@ class LayeringTest {
      */
     static final Set<String> PIPELINE_API = Set.of(
             "io.recaption.pipeline.", "io.recaption.artifacts.",
-            "io.recaption.diffusion.StableDiffusion", "io.recaption.diffusion.ProgressListener",
+            "io.recaption.diffusion.DiffusionModel", "io.recaption.diffusion.ProgressListener",
             "io.recaption.diffusion.InputRejectedException", "io.recaption.diffusion.Refusal",
             "io.recaption.diffusion.Phase",
             "io.recaption.inversion.InversionSettings", "io.recaption.inversion.InversionMethod",

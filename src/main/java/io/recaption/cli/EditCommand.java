@@ -1,7 +1,7 @@
 package io.recaption.cli;
 
 import io.recaption.artifacts.ImageFiles;
-import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
 import io.recaption.pipeline.EditManifest;
@@ -88,7 +88,7 @@ public class EditCommand implements Callable<Integer> {
                 .withEmphasisDownInEncoder(!emphasisCrossAttentionOnly);
         Arguments.existingFolder("--inversion", inversion, "give a folder written by `invert --out`");
         Path modelDir = Arguments.existingFolder("--model", model, Arguments.MODEL_HINT);
-        try (StableDiffusion sd = StableDiffusion.load(modelDir, dtype.precision())) {
+        try (DiffusionModel sd = DiffusionModel.load(modelDir, dtype.precision())) {
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());
             EditManifest manifest = recaptioner.edit(inversion, new Recaptioner.EditRequest(caption, factors, blend,
                     blendExcept),

@@ -1,7 +1,7 @@
 package io.recaption.cli;
 
 import io.recaption.artifacts.ImageFiles;
-import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.inversion.InversionMethod;
 import io.recaption.inversion.InversionSettings;
 import io.recaption.model.nn.ProcessMemory;
@@ -96,7 +96,7 @@ public class InvertCommand implements Callable<Integer> {
         InversionCaption inversionCaption = captionerFolder.isPresent()
                 ? captionByModel(captionerFolder.get(), bytes) : InversionCaption.user(caption);
         long loadStart = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(model, dtype.precision())) {
+        try (DiffusionModel sd = DiffusionModel.load(model, dtype.precision())) {
             System.out.printf("model loaded in %.2f s (%d×%d images)%n", (System.nanoTime() - loadStart) / 1e9,
                     sd.imageSize(), sd.imageSize());
             Recaptioner recaptioner = new Recaptioner(sd, ImageFiles.Limits.defaults());

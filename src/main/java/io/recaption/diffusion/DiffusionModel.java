@@ -15,6 +15,15 @@ import java.util.List;
  */
 public interface DiffusionModel extends AutoCloseable {
 
+    /**
+     * Loads the snapshot folder as the pipeline its model_index.json names: {@link StableDiffusionXL} for
+     * {@code StableDiffusionXLPipeline}, {@link StableDiffusion} for SD 1.x/2.x; anything else is refused naming it.
+     */
+    static DiffusionModel load(Path folder, Precision precision) {
+        return PipelineKind.of(io.recaption.model.weights.Snapshot.open(folder)) == PipelineKind.STABLE_DIFFUSION_XL
+                ? StableDiffusionXL.load(folder, precision) : StableDiffusion.load(folder, precision);
+    }
+
     Path folder();
 
     /** The type the models' weights are kept and their forward passes computed in. */

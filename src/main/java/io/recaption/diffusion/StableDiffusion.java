@@ -34,12 +34,11 @@ public final class StableDiffusion implements DiffusionModel {
         this.precision = precision;
         if (PipelineKind.of(snapshot) == PipelineKind.STABLE_DIFFUSION_XL
                 || UNet2DConditionConfig.from(snapshot.config(UNet2DConditionModel.COMPONENT)).textTime() != null) {
-            // its parts load (XlPromptEncoder, the text_time UNet), but the samplers, inversion and editing pass no
-            // added conditions yet: refused here with what is supported, before any weight is read
+            // SDXL loads as StableDiffusionXL (DiffusionModel.load picks it): refused here, by what it is, before any
+            // weight is read
             throw new io.recaption.model.weights.WeightLoadException(folder + " is a Stable Diffusion XL snapshot"
-                    + " (StableDiffusionXLPipeline; its UNet has addition_embed_type \"text_time\"): inverting and"
-                    + " editing with SDXL is not supported yet; use a Stable Diffusion 1.x or 2.x snapshot"
-                    + " (StableDiffusionPipeline)");
+                    + " (StableDiffusionXLPipeline; its UNet has addition_embed_type \"text_time\"): this reads Stable"
+                    + " Diffusion 1.x or 2.x snapshots only (StableDiffusionPipeline); invert, edit and serve take SDXL");
         }
         this.tokenizer = ClipTokenizer.load(snapshot.componentDir("tokenizer"));
         this.textEncoder = ClipTextModel.load(snapshot, weights, precision);

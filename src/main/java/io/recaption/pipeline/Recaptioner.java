@@ -8,7 +8,7 @@ import io.recaption.diffusion.Caption;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Refusal;
-import io.recaption.diffusion.StableDiffusion;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
 import io.recaption.editing.Editor;
@@ -45,22 +45,22 @@ public final class Recaptioner {
         }
     }
 
-    private final StableDiffusion model;
+    private final DiffusionModel model;
     private final ImageFiles.Limits limits;
     private final ModelIdentity identity;
 
     /** A recaptioner on {@code model}, its identity named after the snapshot folder. */
-    public Recaptioner(StableDiffusion model, ImageFiles.Limits limits) {
+    public Recaptioner(DiffusionModel model, ImageFiles.Limits limits) {
         this(model, limits, ModelIdentity.of(model.folder(), null));
     }
 
-    public Recaptioner(StableDiffusion model, ImageFiles.Limits limits, ModelIdentity identity) {
+    public Recaptioner(DiffusionModel model, ImageFiles.Limits limits, ModelIdentity identity) {
         this.model = model;
         this.limits = limits;
         this.identity = identity;
     }
 
-    public StableDiffusion model() {
+    public DiffusionModel model() {
         return model;
     }
 

@@ -2,10 +2,10 @@ package io.recaption.worker.engine;
 
 import io.recaption.protocol.UnetBudget;
 import io.recaption.artifacts.ImageFiles;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
-import io.recaption.diffusion.StableDiffusion;
 import io.recaption.editing.EditSettings;
 import io.recaption.inversion.InversionSettings;
 import io.recaption.model.nn.Precision;
@@ -79,7 +79,7 @@ public class StableDiffusionJobEngine implements JobEngine {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("recaption.model.dtype: " + e.getMessage(), e);
                 }
-                StableDiffusion model = StableDiffusion.load(folder, precision);
+                DiffusionModel model = DiffusionModel.load(folder, precision);
                 ModelIdentity identity = ModelIdentity.of(folder, name);
                 LOG.infof("model %s (%s) loaded in %.1f s (%d×%d images, %s)", identity.name(), identity.hash(),
                         (System.nanoTime() - start) / 1e9, model.imageSize(), model.imageSize(), precision);
