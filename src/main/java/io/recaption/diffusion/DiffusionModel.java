@@ -67,12 +67,17 @@ public interface DiffusionModel extends AutoCloseable {
      * {@code cond}'s (each [n, P]), with the time ids of n images: SDXL's added conditioning; plain for SD.
      */
     default GuidedDenoiser denoiser(Conditioning uncond, Conditioning cond, NDManager manager) {
+        return denoiser(uncond, cond, null, manager);
+    }
+
+    /** As {@link #denoiser(Conditioning, Conditioning, NDManager)}, with the photo's time ids (null: the default). */
+    default GuidedDenoiser denoiser(Conditioning uncond, Conditioning cond, XlTimeIds timeIds, NDManager manager) {
         if (cond.pooled() == null) {
             return new GuidedDenoiser(unet());
         }
         int images = Math.toIntExact(cond.pooled().getShape().get(0));
         return new GuidedDenoiser(unet(), new GuidedDenoiser.AddedConditioning(uncond.pooled(), cond.pooled(),
-                timeIds(images, manager)));
+                timeIds == null ? timeIds(images, manager) : timeIds.toArray(images, manager)));
     }
 
     @Override

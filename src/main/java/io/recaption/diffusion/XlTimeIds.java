@@ -24,6 +24,29 @@ public record XlTimeIds(int originalHeight, int originalWidth, int cropTop, int 
         return new XlTimeIds(height, width, 0, 0, height, width);
     }
 
+    /**
+     * The ids of a photo prepared as the product prepares every photo (its centred square, resized to {@code size}),
+     * told the way SDXL was trained on such crops (diffusers' {@code train_text_to_image_sdxl}: torchvision's
+     * {@code Resize} of the shorter side to the resolution, the longer side truncated, then {@code int(round((side −
+     * size) / 2))}, Python's round half to even): the photo's own (height, width), the crop's corner in the resized
+     * photo, and (size, size).
+     */
+    public static XlTimeIds centreCrop(int photoHeight, int photoWidth, int size) {
+        int shorter = Math.min(photoHeight, photoWidth);
+        int top = crop(resized(photoHeight, shorter, size), size);
+        int left = crop(resized(photoWidth, shorter, size), size);
+        return new XlTimeIds(photoHeight, photoWidth, top, left, size, size);
+    }
+
+    /** A side after resizing the shorter one to {@code size}: torchvision's {@code int(size · side / shorter)}. */
+    private static long resized(int side, int shorter, int size) {
+        return side == shorter ? size : (long) ((double) size * side / shorter);
+    }
+
+    private static int crop(long resized, int size) {
+        return (int) Math.max(0, Math.rint((resized - size) / 2.0));
+    }
+
     /** The six numbers for {@code batch} images: [batch, 6] float32, in {@code manager}. */
     public NDArray toArray(int batch, NDManager manager) {
         float[] row = {originalHeight, originalWidth, cropTop, cropLeft, targetHeight, targetWidth};

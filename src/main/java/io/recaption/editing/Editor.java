@@ -9,6 +9,7 @@ import io.recaption.diffusion.GuidedDenoiser;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StepHook;
+import io.recaption.diffusion.XlTimeIds;
 import io.recaption.model.clip.ClipTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +38,12 @@ public final class Editor {
      */
     public Result edit(NDArray zT, NDArray nullEmbeddings, NDArray directOffsets, CaptionEdit edit,
             EditSettings settings, ProgressListener progress) {
+        return edit(zT, nullEmbeddings, directOffsets, edit, settings, null, progress);
+    }
+
+    /** As above, with SDXL's time ids of the inverted photo (ignored by SD 1.x/2.x; null: the model's default). */
+    public Result edit(NDArray zT, NDArray nullEmbeddings, NDArray directOffsets, CaptionEdit edit,
+            EditSettings settings, XlTimeIds timeIds, ProgressListener progress) {
         NDManager outer = zT.getManager();
         ClipTokenizer tokenizer = model.tokenizer();
         // the source caption was accepted, possibly truncated, when the photo was inverted
@@ -55,7 +62,7 @@ public final class Editor {
             Conditioning empty = model.unconditional(outer);
             Conditioning unconditional = empty.pooled() == null ? empty
                     : empty.withPooled(empty.pooled().repeat(0, 2));
-            GuidedDenoiser denoiser = model.denoiser(unconditional, captions, outer);
+            GuidedDenoiser denoiser = model.denoiser(unconditional, captions, timeIds, outer);
             NDArray latents;
             if (controller == null) {
                 latents = new Sampler(denoiser, model.scheduler()).run(new Sampler.Request(start, cond,

@@ -13,6 +13,7 @@ import io.recaption.diffusion.Phase;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Sampler;
 import io.recaption.diffusion.StepHook;
+import io.recaption.diffusion.XlTimeIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,15 @@ public final class Inverter {
 
     /** pixels [1, 3, H, W] in [−1, 1]; everything returned is attached to {@code pixels}' manager. */
     public Inversion invert(NDArray pixels, Caption caption, InversionSettings settings, ProgressListener progress) {
+        return invert(pixels, caption, settings, null, progress);
+    }
+
+    /**
+     * As {@link #invert(NDArray, Caption, InversionSettings, ProgressListener)}, with SDXL's time ids for the photo
+     * as it was prepared (ignored by SD 1.x/2.x; null: an uncropped render at the model's size).
+     */
+    public Inversion invert(NDArray pixels, Caption caption, InversionSettings settings, XlTimeIds timeIds,
+            ProgressListener progress) {
         NDManager outer = pixels.getManager();
         Map<String, Double> seconds = new LinkedHashMap<>();
         int steps = settings.steps();
@@ -55,7 +65,7 @@ public final class Inverter {
         NDArray emptyNull = empty.context();
         seconds.put("encode", since(start));
         // SDXL: ∅'s pooled embedding is the empty prompt's (null-text optimizes the token embeddings only)
-        GuidedDenoiser denoiser = model.denoiser(empty, captionConditioning, outer);
+        GuidedDenoiser denoiser = model.denoiser(empty, captionConditioning, timeIds, outer);
         GuidedDenoiser reconstructionDenoiser = denoiser;
 
         start = System.nanoTime();
@@ -88,7 +98,7 @@ public final class Inverter {
             case NEGATIVE_PROMPT -> {
                 // ∅ = the caption itself, its pooled embedding too
                 nullEmbeddings = repeat(cond, steps);
-                reconstructionDenoiser = model.denoiser(captionConditioning, captionConditioning, outer);
+                reconstructionDenoiser = model.denoiser(captionConditioning, captionConditioning, timeIds, outer);
             }
             case DIRECT -> {
                 nullEmbeddings = repeat(emptyNull, steps);

@@ -5,10 +5,11 @@ import ai.djl.ndarray.NDManager;
 import io.recaption.artifacts.ImageFiles;
 import io.recaption.artifacts.InversionFiles;
 import io.recaption.diffusion.Caption;
+import io.recaption.diffusion.DiffusionModel;
 import io.recaption.diffusion.InputRejectedException;
 import io.recaption.diffusion.ProgressListener;
 import io.recaption.diffusion.Refusal;
-import io.recaption.diffusion.DiffusionModel;
+import io.recaption.diffusion.XlTimeIds;
 import io.recaption.editing.CaptionEdit;
 import io.recaption.editing.EditSettings;
 import io.recaption.editing.Editor;
@@ -91,7 +92,9 @@ public final class Recaptioner {
             NDArray pixels = ImageFiles.toPixels(decoded, model.imageSize(), manager);
             BufferedImage input = ImageFiles.toImage(pixels);
             Inverter inverter = new Inverter(model);
-            Inverter.Inversion inversion = inverter.invert(pixels, tokens, settings, progress);
+            // SDXL is told the photo's own size and where the square was cut from it (SD ignores them)
+            Inverter.Inversion inversion = inverter.invert(pixels, tokens, settings,
+                    XlTimeIds.centreCrop(decoded.getHeight(), decoded.getWidth(), model.imageSize()), progress);
             long decodeStart = System.nanoTime();
             BufferedImage reconstruction = ImageFiles.toImage(model.decode(inversion.reconstructionLatent()));
             double decodeSeconds = (System.nanoTime() - decodeStart) / 1e9;
@@ -133,7 +136,7 @@ public final class Recaptioner {
             CaptionEdit edit = CaptionEdit.derive(stored.caption(), request.caption(), request.emphasis(),
                     request.blendWords(), request.blendExceptWords());
             Editor.Result result = new Editor(model).edit(stored.zT(), stored.nullEmbeddings(),
-                    stored.directOffsets(), edit, settings, progress);
+                    stored.directOffsets(), edit, settings, timeIds(stored), progress);
             NDArray pixels = model.decode(result.latents().get("1:2"));
             byte[] png = ImageFiles.png(ImageFiles.toImage(pixels));
             Path parent = outFile.toAbsolutePath().getParent();
@@ -148,6 +151,15 @@ public final class Recaptioner {
                     settings.guidance(), stored.steps(),
                     result.unetEvaluations(), (System.nanoTime() - start) / 1e9, Instant.now(), null);
         }
+    }
+
+    /** The time ids the inversion was made with, from its manifest's photo size; null for a manifest without one. */
+    private static XlTimeIds timeIds(InversionFiles.Stored stored) {
+        com.fasterxml.jackson.databind.JsonNode m = stored.manifest();
+        int width = m.path("sourceWidth").asInt(0);
+        int height = m.path("sourceHeight").asInt(0);
+        int size = m.path("imageSize").asInt(0);
+        return width > 0 && height > 0 && size > 0 ? XlTimeIds.centreCrop(height, width, size) : null;
     }
 
     /** A stored inversion that records another model's hash is refused; one that records none (older) is not. */
