@@ -29,7 +29,12 @@ public enum PipelineKind {
 
     /** The kind of {@code snapshot}; a folder without model_index.json (one model, as transformers saves it) is SD. */
     public static PipelineKind of(Snapshot snapshot) {
-        Path index = snapshot.root().resolve("model_index.json");
+        return of(snapshot.root());
+    }
+
+    /** As {@link #of(Snapshot)}, for a folder not opened as a snapshot (its identity is taken before loading). */
+    public static PipelineKind of(Path root) {
+        Path index = root.resolve("model_index.json");
         if (!Files.isRegularFile(index)) {
             return STABLE_DIFFUSION;
         }
@@ -41,9 +46,9 @@ public enum PipelineKind {
         if (STABLE_DIFFUSION_XL_CLASSES.contains(name)) {
             // the refiner is published as StableDiffusionXLImg2ImgPipeline with text_encoder null and
             // requires_aesthetics_score: its UNet reads aesthetic scores, not the base's crop and size ids
-            if (!Files.isDirectory(snapshot.root().resolve("text_encoder"))
+            if (!Files.isDirectory(root.resolve("text_encoder"))
                     || json.boolValue("requires_aesthetics_score", false)) {
-                throw new WeightLoadException(snapshot.root() + " is an SDXL refiner (" + name + " with only"
+                throw new WeightLoadException(root + " is an SDXL refiner (" + name + " with only"
                         + " text_encoder_2 and aesthetic-score time ids), which is not supported: invert with the base"
                         + " model; " + SUPPORTED);
             }
@@ -51,7 +56,7 @@ public enum PipelineKind {
         }
         String family = List.of("StableDiffusion3", "Flux").stream().filter(name::startsWith).findFirst()
                 .map(prefix -> prefix.equals("Flux") ? " (Flux)" : " (SD3)").orElse("");
-        throw new WeightLoadException(snapshot.root() + " is a " + name + family + " snapshot, which is not"
+        throw new WeightLoadException(root + " is a " + name + family + " snapshot, which is not"
                 + " supported; " + SUPPORTED);
     }
 }

@@ -1,5 +1,7 @@
 package io.recaption.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.recaption.diffusion.PipelineKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,11 +27,18 @@ import java.util.stream.Stream;
  *
  * @param name the snapshot's name (e.g. {@code stable-diffusion-v1-5}); informative, not compared
  * @param hash {@code sha256:} and 64 hex digits; what an edit compares with its inversion's
+ * @param family SD or SDXL, from the snapshot's model_index.json; null in manifests written before it was recorded
  */
-public record ModelIdentity(String name, String hash) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelIdentity(String name, String hash, ModelFamily family) {
 
     private static final Pattern HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final long MAX_HEADER_BYTES = 100L << 20;
+
+    /** An identity whose family is not known (older manifests, test doubles). */
+    public ModelIdentity(String name, String hash) {
+        this(name, hash, null);
+    }
 
     public ModelIdentity {
         if (name == null || name.isBlank()) {
@@ -59,7 +68,8 @@ public record ModelIdentity(String name, String hash) {
         }
         Path fileName = folder.toAbsolutePath().normalize().getFileName();
         String resolved = name != null && !name.isBlank() ? name : fileName == null ? "model" : fileName.toString();
-        return new ModelIdentity(resolved, "sha256:" + HexFormat.of().formatHex(sha.digest()));
+        return new ModelIdentity(resolved, "sha256:" + HexFormat.of().formatHex(sha.digest()),
+                ModelFamily.of(PipelineKind.of(folder)));
     }
 
     /** Whether both name the same weights (the hash decides; names are labels). */

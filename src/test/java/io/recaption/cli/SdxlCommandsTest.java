@@ -41,6 +41,9 @@ class SdxlCommandsTest {
         assertEquals(0, inverted.code(), inverted.out());
         JsonNode manifest = new ObjectMapper().readTree(inversion.resolve("manifest.json").toFile());
         assertEquals(128, manifest.path("imageSize").asInt());
+        assertEquals("stable-diffusion-xl", manifest.path("model").path("family").asText(), manifest.toString());
+        assertEquals(io.recaption.pipeline.ModelFamily.STABLE_DIFFUSION,
+                io.recaption.pipeline.ModelIdentity.of(Fixtures.tinySd(), null).family());
         assertEquals(128, ImageIO.read(inversion.resolve("reconstruction.png").toFile()).getWidth());
 
         Path edited = dir.resolve("dog.png");
