@@ -73,7 +73,7 @@ public final class RandomSnapshot {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKENIZER_RESOURCE = "/recaption/tokenizer/";
 
     private RandomSnapshot() {}
@@ -108,12 +108,12 @@ public final class RandomSnapshot {
         writeJson(dir.resolve("vae/config.json"), vae(preset));
     }
 
-    private static void save(Path file, RandomWeights generator) throws IOException {
+    static void save(Path file, RandomWeights generator) throws IOException {
         SafetensorsWriter.write(file, generator.generated(), Map.of("format", "pt"));
         generator.clear();
     }
 
-    private static int copyTokenizer(Path dir) throws IOException {
+    static int copyTokenizer(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (String name : new String[] {"vocab.json", "merges.txt"}) {
             try (InputStream in = RandomSnapshot.class.getResourceAsStream(TOKENIZER_RESOURCE + name)) {
@@ -151,7 +151,7 @@ public final class RandomSnapshot {
         return index;
     }
 
-    private static void pair(ObjectNode node, String key, String library, String className) {
+    static void pair(ObjectNode node, String key, String library, String className) {
         node.putArray(key).add(library).add(className);
     }
 
@@ -216,34 +216,39 @@ public final class RandomSnapshot {
     }
 
     private static ObjectNode vae(Preset p) {
+        return vae(p.vaeChannels(), p.vaeLayersPerBlock(), p.sampleSize(), 0.18215);
+    }
+
+    /** An AutoencoderKL config: SD's with scaling factor 0.18215, SDXL's with 0.13025 (and force_upcast). */
+    static ObjectNode vae(int[] channels, int layersPerBlock, int latentSize, double scalingFactor) {
         ObjectNode c = JSON.createObjectNode();
         c.put("_class_name", "AutoencoderKL");
         c.put("in_channels", 3);
         c.put("out_channels", 3);
         c.put("latent_channels", 4);
-        c.put("layers_per_block", p.vaeLayersPerBlock());
-        ints(c, "block_out_channels", p.vaeChannels());
+        c.put("layers_per_block", layersPerBlock);
+        ints(c, "block_out_channels", channels);
         ArrayNode down = c.putArray("down_block_types");
         ArrayNode up = c.putArray("up_block_types");
-        for (int i = 0; i < p.vaeChannels().length; i++) {
+        for (int i = 0; i < channels.length; i++) {
             down.add("DownEncoderBlock2D");
             up.add("UpDecoderBlock2D");
         }
         c.put("norm_num_groups", 32);
         c.put("act_fn", "silu");
-        c.put("sample_size", p.sampleSize() * (1 << (p.vaeChannels().length - 1)));
-        c.put("scaling_factor", 0.18215);
+        c.put("sample_size", latentSize * (1 << (channels.length - 1)));
+        c.put("scaling_factor", scalingFactor);
         return c;
     }
 
-    private static void ints(ObjectNode node, String key, int[] values) {
+    static void ints(ObjectNode node, String key, int[] values) {
         ArrayNode array = node.putArray(key);
         for (int v : values) {
             array.add(v);
         }
     }
 
-    private static void writeJson(Path file, ObjectNode node) {
+    static void writeJson(Path file, ObjectNode node) {
         try {
             Files.createDirectories(file.getParent());
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), node);
