@@ -64,7 +64,8 @@ public interface DiffusionModel extends AutoCloseable {
 
     /**
      * A denoiser whose unconditional half reads {@code uncond}'s pooled embedding and whose conditional half reads
-     * {@code cond}'s (each [n, P]), with the time ids of n images: SDXL's added conditioning; plain for SD.
+     * {@code cond}'s (each [n, P]), with the time ids of n images: SDXL's added conditioning; plain for SD, where
+     * {@code uncond} may be null.
      */
     default GuidedDenoiser denoiser(Conditioning uncond, Conditioning cond, NDManager manager) {
         return denoiser(uncond, cond, null, manager);

@@ -58,10 +58,9 @@ public final class Editor {
                     settings.emphasisDownInEncoder() ? encoderWeights(edit, tokenizer) : null, outer);
             NDArray cond = captions.context();
             NDArray start = zT.repeat(0, 2);
-            // SDXL: both images' ∅ branch reads the empty prompt's pooled embedding, each caption its own
-            Conditioning empty = model.unconditional(outer);
-            Conditioning unconditional = empty.pooled() == null ? empty
-                    : empty.withPooled(empty.pooled().repeat(0, 2));
+            // SDXL: both images' ∅ branch reads the empty prompt's pooled embedding (its tokens are the stored ∅),
+            // each caption its own; SD has no pooled embedding, so nothing is encoded for it
+            Conditioning unconditional = captions.pooled() == null ? null : emptyForBoth(outer);
             GuidedDenoiser denoiser = model.denoiser(unconditional, captions, timeIds, outer);
             NDArray latents;
             if (controller == null) {
@@ -78,13 +77,20 @@ public final class Editor {
             }
             cond.close();
             start.close();
-            empty.context().close();
-            for (NDArray pooled : new NDArray[] {captions.pooled(), empty.pooled(), unconditional.pooled()}) {
-                if (pooled != null) {
-                    pooled.close();
-                }
+            if (unconditional != null) {
+                captions.pooled().close();
+                unconditional.context().close();
+                unconditional.pooled().close();
             }
             return new Result(latents, edit, denoiser.evaluations());
+        }
+    }
+
+    /** The empty prompt's conditioning with its pooled embedding repeated for [source, edited]. */
+    private Conditioning emptyForBoth(NDManager manager) {
+        Conditioning empty = model.unconditional(manager);
+        try (NDArray single = empty.pooled()) {
+            return empty.withPooled(single.repeat(0, 2));
         }
     }
 
